@@ -1,0 +1,43 @@
+# Two entry points for a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+DEMO_OUT ?= out/demo
+
+.PHONY: demo test install dev lint typecheck pytest models bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+dev: $(VENV)/.dev
+
+## demo: install, pull the embedded model once, brief the bundled example articles (no API key)
+demo: install
+	$(BIN)/summarizer model pull --size 1.5b
+	$(BIN)/summarizer brief examples/articles/*.txt
+
+## test: lint, type-check and run the whole test suite (includes the real 0.5B model)
+test: dev
+	$(BIN)/ruff check summarizer tests
+	$(BIN)/mypy
+	$(BIN)/summarizer model pull --size 0.5b
+	$(BIN)/pytest -q
+
+lint: dev
+	$(BIN)/ruff check summarizer tests
+typecheck: dev
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
