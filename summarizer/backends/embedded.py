@@ -1,0 +1,157 @@
+"""The embedded backend: a local GGUF model served in-process by llama.cpp (xllamacpp).
+
+The server starts lazily on the first call and listens on loopback only, behind a random
+per-process API key. Requests go through `OpenAIBackend` with `json_schema` mode, so
+llama.cpp constrains decoding to the response model's JSON schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import SecretStr
+
+from summarizer.backends.base import Completion, Message, T
+from summarizer.errors import ModelNotFoundError
+from summarizer.models import MODELS, ensure_model
+from summarizer.settings import Settings
+
+if TYPE_CHECKING:
+    from summarizer.backends.openai import OpenAIBackend
+
+DEFAULT_CTX = 8192
+MIN_TIMEOUT = 600.0  # CPU decoding of a long article can take minutes
+# llama.cpp sampling extras. The repeat penalty is off on purpose: it discourages copying
+# article sentences verbatim (evidence, names like "U.S."), and the schema's maxItems
+# already bound runaway lists. cache_prompt reuses the KV cache on re-asks.
+EXTRA_BODY: dict[str, Any] = {"cache_prompt": True, "repeat_penalty": 1.0}
+
+
+def context_size() -> int:
+    """Context window in tokens: $SUMMARIZER_CTX, else 8192."""
+    return int(os.environ.get("SUMMARIZER_CTX") or DEFAULT_CTX)
+
+
+class EmbeddedBackend:
+    """Runs the embedded model on this machine; no network, no API key."""
+
+    name = "embedded"
+    mode = "json_schema"
+
+    def __init__(self, settings: Settings) -> None:
+        """Resolve the weights now (so a missing model fails early); load them on first use."""
+        self.settings = settings
+        self.size = settings.embedded_size
+        self.path, self.model, self.sha256 = self._resolve()
+        self.n_ctx = context_size()
+        self._key = secrets.token_urlsafe(16)
+        self._server: Any = None
+        self._delegate: OpenAIBackend | None = None
+        self._lock = threading.Lock()
+
+    def _resolve(self) -> tuple[Path, str, str]:
+        """(weights path, display name, sha256) from `settings.model` if a .gguf, else the size."""
+        custom = self.settings.model
+        if custom and custom.endswith(".gguf"):
+            path = Path(custom).expanduser()
+            if not path.is_file():
+                raise ModelNotFoundError(
+                    f"Model file {path} does not exist", hint="check --model or SUMMARIZER_MODEL"
+                )
+            return path, path.stem, ""
+        spec = MODELS[self.size]
+        return ensure_model(self.size), spec.display_name, spec.sha256
+
+    def _start_server(self) -> str:
+        """Load the weights and start llama.cpp's HTTP server; return its address."""
+        import xllamacpp
+
+        threads = self.settings.threads or os.cpu_count() or 4
+        p = xllamacpp.CommonParams()
+        p.model.path = str(self.path)
+        p.model_alias = {self.model}
+        p.api_keys = [self._key]
+        p.n_ctx, p.n_parallel, p.warmup, p.verbosity = self.n_ctx, 1, False, -1
+        p.cpuparams.n_threads = threads
+        p.cpuparams_batch.n_threads = threads
+        p.ui = False
+        try:
+            self._server = xllamacpp.Server(p)
+        except Exception as e:  # the binding raises bare RuntimeError/ValueError
+            raise ModelNotFoundError(
+                f"llama.cpp could not load {self.path}: {e}", hint=f"re-pull: {self._hint()}"
+            ) from e
+        return str(self._server.listening_address)
+
+    def _hint(self) -> str:
+        return f"summarizer model pull --size {self.size} --force"
+
+    def _client(self) -> OpenAIBackend:
+        """The OpenAI-compatible client bound to the local server, started once."""
+        with self._lock:
+            if self._delegate is None:
+                from summarizer.backends.openai import OpenAIBackend
+
+                address = self._start_server()
+                local = self.settings.model_copy(
+                    update={
+                        "base_url": address + "/v1",
+                        "api_key": SecretStr(self._key),
+                        "model": self.model,
+                        "mode": self.mode,
+                        "timeout": max(self.settings.timeout, MIN_TIMEOUT),
+                    }
+                )
+                self._delegate = OpenAIBackend(
+                    local, name=self.name, extra_body=dict(EXTRA_BODY), api_key_optional=True
+                )
+            return self._delegate
+
+    def generate(
+        self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
+    ) -> Completion[T]:
+        """Validated answer from the local model (loads it on the first call)."""
+        return self._client().generate(messages, response_model, context=context)
+
+    async def agenerate(
+        self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
+    ) -> Completion[T]:
+        """Async variant; the one-off model load runs in a worker thread."""
+        client = await asyncio.to_thread(self._client)
+        return await client.agenerate(messages, response_model, context=context)
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What changes the output: model file and sampling; never the per-process key."""
+        s = self.settings
+        return {
+            "backend": self.name,
+            "model": self.model,
+            "size": self.size if self.sha256 else None,
+            "file": self.path.name,
+            "sha256": self.sha256[:12] or None,
+            "mode": self.mode,
+            "n_ctx": self.n_ctx,
+            "temperature": s.temperature,
+            "seed": s.seed,
+            "max_tokens": s.max_tokens,
+            "sampling": dict(EXTRA_BODY),
+        }
+
+    async def aclose(self) -> None:
+        """Close both clients, then stop the server."""
+        if self._delegate is not None:
+            await self._delegate.aclose()
+        self.close()
+
+    def close(self) -> None:
+        """Close the client and stop the server (xllamacpp stops it when the object goes)."""
+        with self._lock:
+            if self._delegate is not None:
+                self._delegate.close()
+                self._delegate = None
+            self._server = None
