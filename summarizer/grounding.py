@@ -1,0 +1,245 @@
+"""Grounding: every quote and name the model returns must be found in the article.
+
+Quotes are compared after `normalize` (whitespace runs, quote marks, dashes, NFC; case kept).
+`find_quote` tolerates only: surrounding whitespace, surrounding quote marks, and trailing
+`.`, `,`, `;`, `:` added or dropped by the model. A match must start and end on word boundaries.
+Nothing else (no ellipses, no case changes, no changed word) is tolerated.
+
+Names are compared case- and diacritic-insensitively (`fold`), on word boundaries.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any, Self
+
+from pydantic import ConfigDict, ValidationInfo, model_validator
+
+from summarizer.schema import BriefingDraft, Participant, Quote
+
+_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`"} | {c: '"' for c in "“”„‟″«»"})
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"})
+_MARKS = "\"' "
+_TRAILING = ".,;:"
+STOPWORDS = frozenset(
+    {"the", "and", "for", "from", "with", "of", "in", "on", "at", "to", "by", "a", "an", "its",
+     "their", "this", "that", "these", "those", "who", "which", "other", "some", "many",
+     "several", "both", "all", "his", "her", "new"}
+)  # fmt: skip
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Collapse whitespace runs, unify quote marks and dashes, NFC; keep case.
+
+    Returns the normalized text and, for each of its characters, the index in `text`
+    it came from, so a match can be reported as offsets into the original.
+    """
+    out: list[str] = []
+    index: list[int] = []
+    for start, cluster in _clusters(text):
+        if cluster.isspace():
+            if not (out and out[-1] == " "):
+                out.append(" ")
+                index.append(start)
+            continue
+        for char in unicodedata.normalize("NFC", cluster).translate(_QUOTES).translate(_DASHES):
+            out.append(char)
+            index.append(start)
+    return "".join(out), index
+
+
+@functools.lru_cache(maxsize=16)
+def _normalized(article: str) -> tuple[str, tuple[int, ...]]:
+    """`normalize`, cached: an article is searched once per quote of a draft."""
+    text, index = normalize(article)
+    return text, tuple(index)
+
+
+def _clusters(text: str) -> list[tuple[int, str]]:
+    """Split into (start, base char + its combining marks) so NFC never crosses a boundary."""
+    clusters: list[tuple[int, str]] = []
+    for i, char in enumerate(text):
+        if clusters and unicodedata.combining(char) and not clusters[-1][1].isspace():
+            clusters[-1] = (clusters[-1][0], clusters[-1][1] + char)
+        else:
+            clusters.append((i, char))
+    return clusters
+
+
+def find_quote(article: str, quote: str) -> tuple[int, int] | None:
+    """Offsets `(start, end)` in `article` of the first occurrence of `quote`, else None."""
+    norm_article, index = _normalized(article)
+    core = normalize(quote)[0].strip(_MARKS)
+    for candidate in dict.fromkeys((core, core.rstrip(_TRAILING).rstrip(_MARKS))):
+        if not candidate:
+            continue
+        found = _search(norm_article, candidate)
+        if found is not None:
+            start, end = found
+            original_end = index[end] if end < len(index) else len(article)
+            return index[start], _rstrip_end(article, index[start], original_end)
+    return None
+
+
+def _search(haystack: str, needle: str) -> tuple[int, int] | None:
+    """First occurrence of `needle` in `haystack` that does not cut a word in two."""
+    start = haystack.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        cuts_left = needle[0].isalnum() and start > 0 and haystack[start - 1].isalnum()
+        cuts_right = needle[-1].isalnum() and end < len(haystack) and haystack[end].isalnum()
+        if not (cuts_left or cuts_right):
+            return start, end
+        start = haystack.find(needle, start + 1)
+    return None
+
+
+def _rstrip_end(article: str, start: int, end: int) -> int:
+    """Drop whitespace a collapsed run contributed at the end of a slice."""
+    while end > start and article[end - 1].isspace():
+        end -= 1
+    return end
+
+
+@functools.lru_cache(maxsize=64)
+def fold(text: str) -> str:
+    """Case-, diacritic-, dash- and quote-insensitive form of a name or text, for matching."""
+    text = normalize(text)[0].translate(_LETTERS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(text.casefold().replace("-", " ").replace(".", " ").split())
+
+
+def _has_phrase(phrase: str, article: str) -> bool:
+    needle = fold(phrase)
+    pattern = rf"(?<!\w){re.escape(needle)}(?!\w)"
+    return bool(needle) and re.search(pattern, fold(article)) is not None
+
+
+def name_in_article(name: str, article: str) -> bool:
+    """True when `name` occurs in `article` as whole words, ignoring case and diacritics."""
+    return _has_phrase(name, article)
+
+
+@functools.lru_cache(maxsize=16)
+def _words(article: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", fold(article)))
+
+
+def _significant(phrase: str) -> list[str]:
+    """Words that identify a body: longer than 3 letters or an acronym ("EU"), no stopwords."""
+    words = re.findall(r"\w+", normalize(phrase)[0])
+    keep = [w for w in words if (len(w) > 3 or (w.isupper() and len(w) > 1))]
+    return [fold(w) for w in keep if fold(w) not in STOPWORDS]
+
+
+def _body_grounded(phrase: str, article: str) -> bool:
+    """The phrase occurs, or each significant word of it does (singular/plural tolerated)."""
+    if _has_phrase(phrase, article):
+        return True
+    words, wanted = _words(article), _significant(phrase)
+    return bool(wanted) and all({w, w + "s", w.removesuffix("s")} & words for w in wanted)
+
+
+def _person_grounded(name: str, article: str) -> bool:
+    """The full name occurs, or every part of it longer than an initial occurs as a word."""
+    if name_in_article(name, article):
+        return True
+    parts = [w for w in re.findall(r"\w+", fold(name)) if len(w) > 1]
+    return bool(parts) and set(parts) <= _words(article)
+
+
+def participant_grounded(p: Participant, article: str) -> bool:
+    """A person: name or an alias occurs. A body (no name): its organization or title occurs.
+
+    "Occurs" for a person also allows parts of the name spread out ("Marta Reyes" for
+    "Marta L. Reyes"); for a body, every significant word of the phrase must occur, so
+    "farm ministers" grounds in "the farm ministers of the EU" but an invented body fails.
+    """
+    if p.name:
+        return any(_person_grounded(n, article) for n in [p.name, *p.aliases])
+    phrases = [x for x in (p.organization, p.title) if x]
+    return any(_body_grounded(x, article) for x in phrases)
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote_problems(path: str, quotes: list[str], article: str) -> list[str]:
+    return [
+        f'{path}[{i}]: quote not found verbatim in the article: "{_short(q)}" '
+        "— copy a sentence exactly"
+        for i, q in enumerate(quotes)
+        if find_quote(article, q) is None
+    ]
+
+
+def _participant_problem(path: str, p: Participant, article: str) -> str | None:
+    if participant_grounded(p, article):
+        return None
+    if p.name:
+        return (
+            f'{path}: name "{_short(p.name)}" does not occur in the article; '
+            "use the spelling the article uses"
+        )
+    body = p.organization or p.title or ""
+    return (
+        f'{path}: body "{_short(body)}" does not occur in the article; '
+        "use the article's words for the organization or title"
+    )
+
+
+def check_draft(draft: BriefingDraft, article: str) -> list[str]:
+    """Every grounding problem of `draft`, as messages naming the field path and the fix."""
+    problems: list[str] = []
+    for m, meeting in enumerate(draft.meetings):
+        for i, person in enumerate(meeting.participants):
+            problem = _participant_problem(f"meetings[{m}].participants[{i}]", person, article)
+            problems += [problem] if problem else []
+        problems += _quote_problems(f"meetings[{m}].evidence", meeting.evidence, article)
+    for t, tension in enumerate(draft.tensions):
+        problems += _quote_problems(f"tensions[{t}].evidence", tension.evidence, article)
+    return problems
+
+
+class GroundedBriefingDraft(BriefingDraft):
+    """A `BriefingDraft` that fails validation when it is not grounded in `context["article"]`.
+
+    The error text lists every problem, so a re-ask tells the model exactly what to fix.
+    Without an article in the validation context, grounding is skipped.
+    """
+
+    model_config = ConfigDict(extra="forbid", title="BriefingDraft")
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> Self:
+        context: Any = info.context
+        article = context.get("article") if isinstance(context, dict) else None
+        if isinstance(article, str):
+            problems = check_draft(self, article)
+            if problems:
+                raise ValueError("\n".join(problems))
+        return self
+
+
+def locate(quotes: list[str], article: str) -> list[Quote]:
+    """Grounded quotes with offsets, text replaced by the exact article slice; others dropped."""
+    located: list[Quote] = []
+    for quote in quotes:
+        span = find_quote(article, quote)
+        if span is not None:
+            located.append(Quote(text=article[span[0] : span[1]], start=span[0], end=span[1]))
+    return located
+
+
+def grounding_rate(quotes: Sequence[Quote | str], article: str) -> float:
+    """Share of quotes found in `article`; 1.0 when there are none."""
+    if not quotes:
+        return 1.0
+    texts = [q.text if isinstance(q, Quote) else q for q in quotes]
+    return sum(find_quote(article, t) is not None for t in texts) / len(texts)

@@ -1,0 +1,268 @@
+"""Person names, handled in code so a small model is carried: fullest form, aliases, same person.
+
+The article is read as runs of capitalized words ("U.S. Gen. Marta L. Okonkwo-Reyes"). A run is
+cut after its last title or honorific word and stripped of sentence-start words ("When", "On
+Thursday"), leaving a name form ("Marta L. Okonkwo-Reyes"). Surnames match when equal after
+folding, when one is a part of the other's hyphenated form, or by rapidfuzz ratio (spelling).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from summarizer.grounding import fold, name_in_article
+from summarizer.schema import Participant
+
+MAX_ALIASES = 6
+CANONICAL_RATIO = 85
+SAME_PERSON_RATIO = 88
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "rev", "gen",
+     "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "sen", "rep", "gov", "hon"}
+)  # fmt: skip
+TITLES = HONORIFICS | frozenset(
+    {"president", "vice", "prime", "minister", "secretary", "general", "chancellor", "premier",
+     "king", "queen", "prince", "princess", "emir", "sheikh", "pope", "chairman", "chairwoman",
+     "chair", "chief", "director", "admiral", "senator", "governor", "mayor", "ambassador",
+     "envoy", "commander", "spokesman", "spokeswoman", "spokesperson", "foreign", "defense",
+     "defence", "state", "interior", "finance", "deputy", "acting", "former", "judge",
+     "speaker", "leader", "head", "professor", "officials", "official", "ceo"}
+)  # fmt: skip
+LEADING_NOISE = frozenset(
+    {"the", "but", "when", "after", "while", "on", "in", "at", "as", "if", "and", "meanwhile",
+     "also", "then", "still", "however", "with", "for", "by", "from", "during", "before",
+     "since", "although", "though", "yet", "so", "this", "that", "his", "her", "their", "its",
+     "he", "she", "they", "it", "we", "a", "an", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday", "today", "yesterday", "tomorrow"}
+)  # fmt: skip
+PARTICLES = frozenset({"de", "da", "di", "du", "van", "von", "der", "den", "ter", "bin", "al"})
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
+
+
+@dataclass(frozen=True)
+class Form:
+    """One name form found in the article: its words (folded) and its text as written."""
+
+    words: tuple[str, ...]
+    text: str
+
+
+def _tokens(article: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, word, ends_sentence) for each word; a trailing period ends a sentence
+    unless the word is an initial or an abbreviated honorific.
+    """
+    out = []
+    for m in _TOKEN.finditer(article):
+        word = re.sub(r"['’]s?$", "", m.group().rstrip("."))
+        dotted = m.group().endswith(".")
+        is_abbrev = len(word) == 1 or fold(word) in HONORIFICS
+        end = m.start() + len(word) + (1 if dotted and is_abbrev else 0)
+        out.append((m.start(), end, word, dotted and not is_abbrev))
+    return out
+
+
+def _runs(article: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalized words (particles allowed inside) separated only by spaces."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for start, end, word, stop in _tokens(article):
+        joined = (
+            current
+            and not article[current[-1][1] : start].strip()
+            and "\n" not in (article[current[-1][1] : start])
+        )
+        if current and not joined:
+            runs.append(current)
+            current = []
+        if word[:1].isupper() or (current and word in PARTICLES):
+            current.append((start, end, word))
+        elif current:
+            runs.append(current)
+            current = []
+        if stop and current:
+            runs.append(current)
+            current = []
+    return [*runs, current] if current else runs
+
+
+def _is_title(word: str) -> bool:
+    return any(part in TITLES for part in fold(word).split())
+
+
+def name_forms(article: str) -> list[Form]:
+    """Every name form in the article, in order: runs cut after titles, stripped of noise."""
+    forms = []
+    for run in _runs(article):
+        cut = max((i + 1 for i, (_, _, w) in enumerate(run) if _is_title(w)), default=0)
+        run = run[cut:]
+        while run and (fold(run[0][2]) in LEADING_NOISE or run[0][2] in PARTICLES):
+            run = run[1:]
+        while run and run[-1][2] in PARTICLES:
+            run = run[:-1]
+        if run:
+            text = " ".join(article[run[0][0] : run[-1][1]].split())
+            forms.append(Form(tuple(_key(w) for _, _, w in run), text))
+    return forms
+
+
+def strip_honorifics(name: str) -> str:
+    """Drop leading honorific tokens: "Gen. Marta Reyes" -> "Marta Reyes"."""
+    words = name.split()
+    while len(words) > 1 and fold(words[0]) in HONORIFICS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def surname_match(a: str, b: str, ratio: int = CANONICAL_RATIO) -> bool:
+    """Folded surnames equal, one a part of the other's hyphenated form, or similar spelling."""
+    a, b = _key(a), _key(b)
+    if a == b or (len(a) >= 3 and a in b.split("-")) or (len(b) >= 3 and b in a.split("-")):
+        return True
+    return min(len(a), len(b)) >= 4 and bool(fuzz.ratio(a, b) >= ratio)
+
+
+def _parts(word: str) -> list[str]:
+    """The strict parts of a hyphenated key: "okonkwo-reyes" -> ["okonkwo", "reyes"]."""
+    parts = word.split("-")
+    return parts if len(parts) > 1 else []
+
+
+def _given_compatible(a: tuple[str, ...], b: tuple[str, ...], ratio: int) -> bool:
+    """Given names agree: one side has none, or their first full names match, or initials do."""
+    full_a, full_b = [w for w in a if len(w) > 1], [w for w in b if len(w) > 1]
+    if not a or not b:
+        return True
+    if full_a and full_b:
+        return bool(fuzz.ratio(full_a[0], full_b[0]) >= ratio)
+    return a[0][0] == b[0][0]
+
+
+def _key(word: str) -> str:
+    """Folded form of one word; a hyphenated word stays one key ("okonkwo-reyes")."""
+    return "-".join(fold(word).split())
+
+
+def _split(name: str) -> tuple[tuple[str, ...], str]:
+    """(given names, surname) of a name, folded, honorifics stripped."""
+    words = [k for k in (_key(w) for w in strip_honorifics(name).split()) if k]
+    return (tuple(words[:-1]), words[-1]) if words else ((), "")
+
+
+def _candidates(surname: str, given: tuple[str, ...], forms: list[Form]) -> list[Form]:
+    """Forms ending in a matching surname, cut there, whose given names fit the model's."""
+    found = []
+    for form in forms:
+        hits = [i for i, w in enumerate(form.words) if surname_match(w, surname)]
+        if hits:
+            cut = Form(form.words[: hits[-1] + 1], _cut_text(form, hits[-1] + 1))
+            if _given_compatible(cut.words[:-1], given, CANONICAL_RATIO):
+                found.append(cut)
+    return found
+
+
+def _cut_text(form: Form, n: int) -> str:
+    return " ".join(form.text.split()[:n]) if n < len(form.words) else form.text
+
+
+def _fullest(candidates: list[Form], surname: str) -> Form | None:
+    """The longest full form (most words, then most frequent); None when two disagree.
+
+    A form whose surname is only a part of the model's ("Okonkwo" for "Okonkwo-Reyes") is
+    a short form: the fullest form only when no form has the model's whole surname.
+    """
+    full = [c for c in candidates if len(c.words) > 1]
+    full = [c for c in full if c.words[-1] not in _parts(surname)] or full
+    if not full:
+        return None
+    best = max(full, key=lambda c: (len(c.words), sum(x.words == c.words for x in full)))
+    if any(not _given_compatible(c.words[:-1], best.words[:-1], CANONICAL_RATIO) for c in full):
+        return None
+    return best
+
+
+def _dedupe(names: list[str], exclude: str) -> list[str]:
+    seen = {exclude.casefold()}
+    out = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
+    return out[:MAX_ALIASES]
+
+
+def _canonical(p: Participant, forms: list[Form], article: str) -> Participant:
+    assert p.name is not None
+    given, surname = _split(p.name)
+    if not surname:
+        return p
+    candidates = _candidates(surname, given, forms)
+    best = _fullest(candidates, surname)
+    name = best.text if best else strip_honorifics(p.name)
+    if best:
+        candidates = [
+            c
+            for c in candidates
+            if _given_compatible(c.words[:-1], best.words[:-1], CANONICAL_RATIO)
+        ]
+    found = [p.name, *p.aliases, *(c.text for c in candidates)]
+    aliases = [a for a in found if name_in_article(a, article)]
+    return p.model_copy(update={"name": name, "aliases": _dedupe(aliases, name)})
+
+
+def canonicalize(participants: list[Participant], article: str) -> list[Participant]:
+    """Give each person the fullest form of their name in the article; add the article's other
+    forms and spellings of it as aliases (only forms that occur, deduped, at most 6).
+    """
+    forms = name_forms(article)
+    return [_canonical(p, forms, article) if p.name else p for p in participants]
+
+
+def same_person(a: Participant, b: Participant) -> bool:
+    """Same person: a shared name or alias, a similar full name, or a matching surname with
+    compatible given names (diacritics and case ignored). Bodies: same organization or title.
+    """
+    if a.name is None or b.name is None:
+        return a.name is None and b.name is None and _same_body(a, b)
+    if {fold(x) for x in [a.name, *a.aliases]} & {fold(x) for x in [b.name, *b.aliases]}:
+        return True
+    (given_a, sur_a), (given_b, sur_b) = _split(a.name), _split(b.name)
+    if fuzz.ratio(fold(strip_honorifics(a.name)), fold(strip_honorifics(b.name))) >= 88:
+        return True
+    return surname_match(sur_a, sur_b, SAME_PERSON_RATIO) and _given_compatible(
+        given_a, given_b, SAME_PERSON_RATIO
+    )
+
+
+def _same_body(a: Participant, b: Participant) -> bool:
+    pairs = [(a.organization, b.organization), (a.title, b.title)]
+    return any(x and y and fold(x) == fold(y) for x, y in pairs)
+
+
+def _merge(a: Participant, b: Participant) -> Participant:
+    """One participant from two records of one person: the fuller name, all aliases."""
+    first, second = (a, b) if len((a.name or "").split()) >= len((b.name or "").split()) else (b, a)
+    name = first.name or ""
+    aliases = _dedupe([second.name or "", *first.aliases, *second.aliases], name)
+    return first.model_copy(
+        update={
+            "aliases": [x for x in aliases if x],
+            "title": first.title or second.title,
+            "organization": first.organization or second.organization,
+            "country": first.country or second.country,
+        }
+    )
+
+
+def dedupe_participants(participants: list[Participant]) -> list[Participant]:
+    """Merge participants that are the same person (see `same_person`), keeping first order."""
+    merged: list[Participant] = []
+    for p in participants:
+        k = next((k for k, q in enumerate(merged) if same_person(q, p)), None)
+        if k is None:
+            merged.append(p)
+        else:
+            merged[k] = _merge(merged[k], p)
+    return merged

@@ -1,0 +1,129 @@
+"""Tests for `summarizer.names`: fullest name forms, aliases, same person, merging."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.names import (
+    canonicalize,
+    dedupe_participants,
+    name_forms,
+    same_person,
+    strip_honorifics,
+    surname_match,
+)
+from summarizer.schema import Participant
+
+ARTICLE = (
+    "BRUSSELS — U.S. Gen. Marta Okonkwo-Reyes met Valdonian Defence Minister Tomas Ilvesk "
+    "on Thursday.\nWhen Okonkwo-Reyes arrived, Ilvesk's aides were waiting. Okonkwo told "
+    'reporters the talks were "frank." Later, Okonkwo-Reye said she would return.\n'
+    "On Friday Ilvesk will meet Mrs. Ines Okonkwo, a trade envoy, and Jüri Tamm-Saar."
+)
+
+
+def test_name_forms_cut_titles_and_sentence_words() -> None:
+    texts = [f.text for f in name_forms(ARTICLE)]
+    assert "Marta Okonkwo-Reyes" in texts
+    assert "Tomas Ilvesk" in texts
+    assert "Ines Okonkwo" in texts
+    assert "Okonkwo-Reyes" in texts  # "When" stripped
+    assert "Ilvesk" in texts  # possessive and "On Friday" stripped
+    assert not any("Gen" in t or "Minister" in t for t in texts)
+
+
+def test_canonicalize_finds_fullest_form_and_aliases() -> None:
+    [p] = canonicalize([Participant(name="Okonkwo-Reyes", title="general")], ARTICLE)
+    assert p.name == "Marta Okonkwo-Reyes"
+    assert p.title == "general"
+    assert p.aliases == ["Okonkwo-Reyes", "Okonkwo", "Okonkwo-Reye"]
+
+
+def test_canonicalize_short_surname_that_two_people_share_stays() -> None:
+    [p] = canonicalize([Participant(name="Okonkwo")], ARTICLE)
+    assert p.name == "Okonkwo"  # Marta Okonkwo-Reyes or Ines Okonkwo: ambiguous, no guess
+
+
+def test_canonicalize_strips_honorifics_and_keeps_only_occurring_aliases() -> None:
+    person = Participant(name="Gen. Tomas Ilvesk", aliases=["Tom Ilvesk", "Ilvesk"])
+    [p] = canonicalize([person], ARTICLE)
+    assert p.name == "Tomas Ilvesk"
+    assert p.aliases == ["Ilvesk"]
+
+
+def test_canonicalize_given_name_selects_the_person() -> None:
+    [p] = canonicalize([Participant(name="Ines Okonkwo-Reyes")], ARTICLE)
+    assert p.name == "Ines Okonkwo"
+    [q] = canonicalize([Participant(name="Marta Okonkwo")], ARTICLE)
+    assert q.name == "Marta Okonkwo-Reyes"
+
+
+def test_canonicalize_caps_and_dedupes_aliases() -> None:
+    article = "Dr. Lena Vask spoke. " + " ".join(
+        f"{v} said." for v in ["Vask", "VASK", "Vasks", "Vaske", "Vasko", "Vaskk", "Vassk", "Vaask"]
+    )
+    [p] = canonicalize([Participant(name="vask")], article)
+    assert p.name == "Lena Vask"
+    assert len(p.aliases) == 6
+    assert len({a.casefold() for a in p.aliases}) == 6
+
+
+def test_canonicalize_leaves_bodies_and_unknown_names() -> None:
+    body = Participant(title="farm ministers", organization="EU")
+    ghost = Participant(name="Pavel Novak")
+    assert canonicalize([body, ghost], ARTICLE) == [body, ghost]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Okonkwo-Reyes", "Okonkwo", True),
+        ("Marta Okonkwo-Reyes", "Okonkwo-Reye", True),
+        ("Marta Okonkwo-Reyes", "Gen. Marta Okonkwo-Reyes", True),
+        ("Marta Okonkwo", "Ines Okonkwo", False),
+        ("M. Okonkwo", "Marta Okonkwo", True),
+        ("Jüri Tamm-Saar", "Juri Tamm-Saar", True),
+        ("Recep Erdoğan", "Erdogan", True),
+        ("Tomas Ilvesk", "Marta Okonkwo-Reyes", False),
+        ("Li", "Lin", False),
+    ],
+)
+def test_same_person(a: str, b: str, same: bool) -> None:
+    assert same_person(Participant(name=a), Participant(name=b)) is same
+    assert same_person(Participant(name=b), Participant(name=a)) is same
+
+
+def test_same_person_by_alias_and_bodies() -> None:
+    a = Participant(name="Marta Okonkwo-Reyes", aliases=["MOR"])
+    assert same_person(a, Participant(name="MOR"))
+    body = Participant(organization="EU")
+    assert same_person(body, Participant(organization="eu", title="ministers"))
+    assert not same_person(body, Participant(organization="NATO"))
+    assert not same_person(body, a)
+
+
+def test_dedupe_participants_merges_one_person() -> None:
+    merged = dedupe_participants(
+        [
+            Participant(name="Okonkwo-Reyes", country="United States"),
+            Participant(name="Tomas Ilvesk"),
+            Participant(name="Marta Okonkwo-Reyes", title="general", aliases=["Okonkwo-Reye"]),
+        ]
+    )
+    assert [p.name for p in merged] == ["Marta Okonkwo-Reyes", "Tomas Ilvesk"]
+    assert merged[0].aliases == ["Okonkwo-Reyes", "Okonkwo-Reye"]
+    assert (merged[0].title, merged[0].country) == ("general", "United States")
+
+
+@pytest.mark.parametrize(
+    ("name", "stripped"),
+    [("Gen. Marta Reyes", "Marta Reyes"), ("Mr Reyes", "Reyes"), ("Dr.", "Dr.")],
+)
+def test_strip_honorifics(name: str, stripped: str) -> None:
+    assert strip_honorifics(name) == stripped
+
+
+def test_surname_match() -> None:
+    assert surname_match("Okonkwo", "Okonkwo-Reyes")
+    assert surname_match("Okonkwo-Reye", "okonkwo-reyes")
+    assert not surname_match("Li", "Libya")
