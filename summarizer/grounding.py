@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Self
 
 from pydantic import ConfigDict, ValidationInfo, model_validator
+from rapidfuzz import fuzz, process
 
 from summarizer.schema import BriefingDraft, Participant, Quote
 
@@ -170,13 +171,70 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Adm|Gov|Sen|Rep|Rev|Prof|St|No|Jan|Feb|"
+    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Corp|Jr|Sr))\.$"
+)
+SNAP_RATIO = 92.0
+
+
+def sentences(article: str) -> list[str]:
+    """The article split into sentences (and lines): no split after "U.S." or "Gen."."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(article):
+        if m.group().startswith(".") and _ABBREVIATION.search(article[start : m.start() + 1]):
+            continue
+        out.append(article[start : m.end()])
+        start = m.end()
+    out.append(article[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
+def closest_sentence(article: str, quote: str) -> tuple[str, float]:
+    """The article sentence most similar to `quote`, with its rapidfuzz ratio (0-100)."""
+    best = process.extractOne(
+        " ".join(quote.split()), sentences(article), scorer=fuzz.ratio, processor=fold
+    )
+    return (best[0], float(best[1])) if best else ("", 0.0)
+
+
+def snap_quote(article: str, quote: str) -> str | None:
+    """`quote` if verbatim; else the article sentence it nearly copies (ratio >= SNAP_RATIO).
+
+    Small models drop a comma or write "U. S." for "U.S."; the sentence they meant is
+    unambiguous, so code substitutes the exact article words. Paraphrases are not snapped.
+    """
+    if find_quote(article, quote) is not None:
+        return quote
+    sentence, ratio = closest_sentence(article, quote)
+    return sentence if ratio >= SNAP_RATIO else None
+
+
+def _quote_problem(path: str, quote: str, article: str) -> str:
+    sentence, _ = closest_sentence(article, quote)
+    hint = f' The closest sentence in the article is: "{_short(sentence, 300)}"' if sentence else ""
+    return (
+        f'{path}: quote not found verbatim in the article: "{_short(quote)}" '
+        f"— copy a whole sentence exactly, word for word.{hint}"
+    )
+
+
 def _quote_problems(path: str, quotes: list[str], article: str) -> list[str]:
     return [
-        f'{path}[{i}]: quote not found verbatim in the article: "{_short(q)}" '
-        "— copy a sentence exactly"
+        _quote_problem(f"{path}[{i}]", q, article)
         for i, q in enumerate(quotes)
         if find_quote(article, q) is None
     ]
+
+
+def snap_draft(draft: BriefingDraft, article: str) -> None:
+    """Replace near-verbatim quotes in `draft` (in place) by the article's exact sentence."""
+    for meeting in draft.meetings:
+        meeting.evidence = [snap_quote(article, q) or q for q in meeting.evidence]
+    for tension in draft.tensions:
+        tension.evidence = [snap_quote(article, q) or q for q in tension.evidence]
 
 
 def _participant_problem(path: str, p: Participant, article: str) -> str | None:
@@ -221,6 +279,7 @@ class GroundedBriefingDraft(BriefingDraft):
         context: Any = info.context
         article = context.get("article") if isinstance(context, dict) else None
         if isinstance(article, str):
+            snap_draft(self, article)
             problems = check_draft(self, article)
             if problems:
                 raise ValueError("\n".join(problems))

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from summarizer import grounding
 from summarizer.grounding import (
     GroundedBriefingDraft,
     check_draft,
@@ -140,13 +141,13 @@ def test_check_draft_names_field_paths() -> None:
         TensionDraft(parties=["Valdonia"], issue="border", evidence=["The border is shut"])
     )
     problems = check_draft(draft, ARTICLE)
-    assert problems == [
+    assert [p.split(" The closest sentence")[0] for p in problems] == [
         'meetings[0].participants[1]: name "Hilmut Kohl" does not occur in the article; '
         "use the spelling the article uses",
         'meetings[0].evidence[1]: quote not found verbatim in the article: "Nope." '
-        "— copy a sentence exactly",
+        "— copy a whole sentence exactly, word for word.",
         'tensions[0].evidence[0]: quote not found verbatim in the article: "The border is shut" '
-        "— copy a sentence exactly",
+        "— copy a whole sentence exactly, word for word.",
     ]
 
 
@@ -169,7 +170,7 @@ def test_grounded_draft_validator_raises_every_problem() -> None:
     message = str(info.value)
     assert 'meetings[0].participants[1]: name "Hilmut Kohl"' in message
     expected = 'meetings[0].evidence[0]: quote not found verbatim in the article: "We agreed'
-    assert f'{expected} to stop talking" — copy a sentence exactly' in message
+    assert f'{expected} to stop talking" — copy a whole sentence exactly, word for word.' in message
 
 
 def test_grounded_draft_passes_when_grounded_or_without_context() -> None:
@@ -214,3 +215,32 @@ def test_any_substring_of_words_is_found(pairs: list[tuple[str, str]], data: st.
     found = normalize(article[span[0] : span[1]])[0]
     wanted = normalize(quote)[0].strip("\"' ")
     assert found in (wanted, wanted.rstrip(".,;:").rstrip("\"' "))
+
+
+ARTICLE_SNAP = (
+    "Officials said the U.S. envoy, Mara Quill, will meet the premier on Friday. "
+    "Talks are expected to cover grain exports."
+)
+
+
+def test_near_verbatim_quote_snaps_to_the_article_sentence() -> None:
+    sloppy = "Officials said the U. S. envoy Mara Quill will meet the premier on Friday."
+    assert grounding.snap_quote(ARTICLE_SNAP, sloppy) == (
+        "Officials said the U.S. envoy, Mara Quill, will meet the premier on Friday."
+    )
+
+
+def test_paraphrase_is_not_snapped_and_error_names_closest_sentence() -> None:
+    paraphrase = "Mara Quill and the premier meet Friday about grain."
+    assert grounding.snap_quote(ARTICLE_SNAP, paraphrase) is None
+    (problem,) = grounding._quote_problems("meetings[0].evidence", [paraphrase], ARTICLE_SNAP)
+    assert "meetings[0].evidence[0]" in problem
+    assert "closest sentence in the article is" in problem
+
+
+def test_sentences_split_on_terminal_punctuation_and_lines() -> None:
+    assert grounding.sentences('He said "Yes." Then left.\nNew line') == [
+        'He said "Yes."',
+        "Then left.",
+        "New line",
+    ]

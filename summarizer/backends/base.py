@@ -50,7 +50,7 @@ class Backend(Protocol):
         ...
 
     def fingerprint(self) -> dict[str, Any]:
-        """Everything that changes the output (backend, model, mode, sampling params); no secrets."""
+        """What changes the output (backend, model, mode, sampling params); no secrets."""
         ...
 
     def close(self) -> None:

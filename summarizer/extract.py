@@ -1,0 +1,152 @@
+"""The pipeline's core: Article -> prompt -> backend -> grounded draft -> Briefing.
+
+The model fills a `BriefingDraft` (words copied from the article); grounding is enforced
+while validating (so failures are re-asked). Code then does what small models get wrong:
+fullest name forms and aliases, dates resolved against the publication date, quote offsets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from summarizer import dates, grounding, names, prompts
+from summarizer.article import Article
+from summarizer.backends.base import Backend, Completion
+from summarizer.schema import (
+    Briefing,
+    Meeting,
+    MeetingDraft,
+    Provenance,
+    Source,
+    Status,
+    Tension,
+    TensionDraft,
+    When,
+    WhenDraft,
+)
+
+
+def build_messages(article: Article, prompt: prompts.Prompt) -> list[dict[str, str]]:
+    """Render the prompt for this article."""
+    published = article.published.isoformat() if article.published else None
+    return prompt.render(text=article.text, title=article.title, published=published)
+
+
+def summarize_article(
+    article: Article, backend: Backend, *, prompt: str = "briefing", strategy: str = "whole"
+) -> Briefing:
+    """Extract a grounded briefing from one article (blocking)."""
+    template = prompts.load(prompt)
+    completion = backend.generate(
+        build_messages(article, template),
+        grounding.GroundedBriefingDraft,
+        context={"article": article.text},
+    )
+    return assemble(article, completion, template, backend, strategy)
+
+
+async def asummarize_article(
+    article: Article, backend: Backend, *, prompt: str = "briefing", strategy: str = "whole"
+) -> Briefing:
+    """Extract a grounded briefing from one article (async)."""
+    template = prompts.load(prompt)
+    completion = await backend.agenerate(
+        build_messages(article, template),
+        grounding.GroundedBriefingDraft,
+        context={"article": article.text},
+    )
+    return assemble(article, completion, template, backend, strategy)
+
+
+def assemble(
+    article: Article,
+    completion: Completion[grounding.GroundedBriefingDraft],
+    prompt: prompts.Prompt,
+    backend: Backend,
+    strategy: str = "whole",
+) -> Briefing:
+    """Turn a validated draft into the final Briefing (names, dates, offsets, provenance)."""
+    draft = completion.value
+    meetings = [m for m in (to_meeting(d, article) for d in draft.meetings) if m is not None]
+    return Briefing(
+        source=Source(
+            title=article.title,
+            url=article.url,
+            published=article.published,
+            language=article.language,
+        ),
+        summary=draft.summary.strip(),
+        meetings=dedupe_meetings(meetings),
+        tensions=[to_tension(t, article) for t in draft.tensions],
+        provenance=Provenance(
+            prompt_name=prompt.name,
+            prompt_hash=prompt.hash,
+            backend=backend.name,
+            model=completion.model or backend.model,
+            mode=backend.mode,
+            strategy=strategy,
+            attempts=completion.attempts,
+            usage=completion.usage,
+            created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        ),
+    )
+
+
+def to_meeting(draft: MeetingDraft, article: Article) -> Meeting | None:
+    """A Meeting from its draft, or None when fewer than two distinct sides remain."""
+    people = names.dedupe_participants(names.canonicalize(draft.participants, article.text))
+    if len(people) < 2:
+        return None
+    return Meeting(
+        participants=people,
+        location=draft.location,
+        when=resolve_when(draft.when, draft.status, article),
+        status=draft.status,
+        format=draft.format,
+        agenda=_unique(draft.agenda),
+        evidence=grounding.locate(draft.evidence, article.text),
+    )
+
+
+def resolve_when(when: WhenDraft, status: Status, article: Article) -> When:
+    """Keep the time words only if the article contains them, then resolve them in code."""
+    text = (when.text or "").strip() or None
+    if text and grounding.find_quote(article.text, text) is None:
+        text = None
+    resolved = dates.resolve(text, article.published, tense=dates.tense_for(status))
+    return When(text=text, date=resolved.date, precision=resolved.precision, time=when.time)
+
+
+def to_tension(draft: TensionDraft, article: Article) -> Tension:
+    """A Tension with located evidence."""
+    return Tension(
+        parties=_unique(draft.parties),
+        issue=draft.issue.strip(),
+        description=draft.description.strip(),
+        evidence=grounding.locate(draft.evidence, article.text),
+    )
+
+
+def dedupe_meetings(meetings: list[Meeting]) -> list[Meeting]:
+    """Drop a meeting that repeats an earlier one (same sides, same date or no date)."""
+    kept: list[Meeting] = []
+    for meeting in meetings:
+        if not any(_same_meeting(meeting, k) for k in kept):
+            kept.append(meeting)
+    return kept
+
+
+def _same_meeting(a: Meeting, b: Meeting) -> bool:
+    if a.when.date and b.when.date and a.when.date != b.when.date:
+        return False
+    return all(any(names.same_person(p, q) for q in b.participants) for p in a.participants)
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in (i.strip() for i in items):
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
