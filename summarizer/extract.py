@@ -14,8 +14,10 @@ from summarizer.article import Article
 from summarizer.backends.base import Backend, Completion
 from summarizer.schema import (
     Briefing,
+    Location,
     Meeting,
     MeetingDraft,
+    Participant,
     Provenance,
     Source,
     Status,
@@ -77,7 +79,7 @@ def assemble(
         ),
         summary=draft.summary.strip(),
         meetings=dedupe_meetings(meetings),
-        tensions=[to_tension(t, article) for t in draft.tensions],
+        tensions=[t for t in (to_tension(d, article) for d in draft.tensions) if t is not None],
         provenance=Provenance(
             prompt_name=prompt.name,
             prompt_hash=prompt.hash,
@@ -98,8 +100,8 @@ def to_meeting(draft: MeetingDraft, article: Article) -> Meeting | None:
     if len(people) < 2:
         return None
     return Meeting(
-        participants=people,
-        location=draft.location,
+        participants=[_ground_country(p, article.text) for p in people],
+        location=ground_location(draft.location, article.text),
         when=resolve_when(draft.when, draft.status, article),
         status=draft.status,
         format=draft.format,
@@ -117,10 +119,27 @@ def resolve_when(when: WhenDraft, status: Status, article: Article) -> When:
     return When(text=text, date=resolved.date, precision=resolved.precision, time=when.time)
 
 
-def to_tension(draft: TensionDraft, article: Article) -> Tension:
-    """A Tension with located evidence."""
+def ground_location(location: Location, text: str) -> Location:
+    """Keep only the parts of a location that the article mentions (never an invented place)."""
+    return Location(
+        venue=grounding.keep_mentioned(location.venue, text),
+        city=grounding.keep_mentioned(location.city, text),
+        country=grounding.keep_mentioned(location.country, text),
+    )
+
+
+def _ground_country(person: Participant, text: str) -> Participant:
+    country = grounding.keep_mentioned(person.country, text)
+    return person if country == person.country else person.model_copy(update={"country": country})
+
+
+def to_tension(draft: TensionDraft, article: Article) -> Tension | None:
+    """A Tension with located evidence and only parties the article mentions; else None."""
+    parties = [p for p in _unique(draft.parties) if grounding.mentioned(p, article.text)]
+    if not parties:
+        return None
     return Tension(
-        parties=_unique(draft.parties),
+        parties=parties,
         issue=draft.issue.strip(),
         description=draft.description.strip(),
         evidence=grounding.locate(draft.evidence, article.text),

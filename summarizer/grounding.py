@@ -302,3 +302,24 @@ def grounding_rate(quotes: Sequence[Quote | str], article: str) -> float:
         return 1.0
     texts = [q.text if isinstance(q, Quote) else q for q in quotes]
     return sum(find_quote(article, t) is not None for t in texts) / len(texts)
+
+
+def mentioned(phrase: str, article: str) -> bool:
+    """`phrase` occurs in the article, or (for places and countries) its demonym does.
+
+    "Russia" counts as mentioned by "Russian"; "Nerevia" by "Nerevan": a word of the article
+    sharing the phrase's first five letters (case/diacritic-insensitive). Shorter words must
+    match whole.
+    """
+    if name_in_article(phrase, article):
+        return True
+    words = fold(phrase).split()
+    if len(words) != 1 or len(words[0]) < 5:
+        return False
+    stem = words[0][:5]
+    return any(w.startswith(stem) for w in _words(article))
+
+
+def keep_mentioned(value: str | None, article: str) -> str | None:
+    """`value` if the article mentions it, else None: code never keeps an invented place."""
+    return value if value and mentioned(value, article) else None
