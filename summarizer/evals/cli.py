@@ -1,0 +1,225 @@
+"""`summarizer eval`: score a backend (or stored predictions) on gold cases, gate on a baseline.
+
+    summarizer eval evals/suite.yaml --replay evals/replays --baseline evals/baseline.json
+    summarizer eval --cases evals/cases --predictions labeler2/
+    summarizer eval compare A/report.json B/report.json
+
+Exit codes: 0 pass, 1 a metric regressed (against the baseline or a suite threshold),
+2 bad input/config, 3 the model failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
+
+from summarizer.backends.base import Backend
+from summarizer.clikit import (
+    BackendOpt,
+    BaseUrlOpt,
+    DebugOpt,
+    ModelOpt,
+    ModeOpt,
+    RetriesOpt,
+    SizeOpt,
+    StrategyOpt,
+    err_console,
+    guarded,
+    make_settings,
+)
+from summarizer.errors import ConfigError
+from summarizer.evals.cases import load_cases
+from summarizer.evals.gate import check
+from summarizer.evals.replay import RecordingBackend, ReplayBackend
+from summarizer.evals.report import load_report, write_reports
+from summarizer.evals.runner import RunResult, default_summarize, run_cases, score_predictions
+from summarizer.evals.suite import Suite, load_suite
+from summarizer.evals.tables import compare_table, metrics_table, misses_table
+from summarizer.settings import Settings
+
+
+class DefaultGroup(TyperGroup):
+    """A group whose unknown first argument (a suite path, an option) goes to `run`."""
+
+    default_command = "run"
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Prepend the default command unless the first argument names a command or help.
+
+        `ctx` is typed `Any`: typer >= 0.2x vendors click, older versions use click itself.
+        """
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=DefaultGroup,
+    help="Score briefings against gold cases, field by field; gate CI on a baseline.\n\n"
+    "`eval [SUITE.yaml] [--cases DIR] [--predictions DIR] ...` runs `run`, the default command.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PathOpt = Annotated[Path | None, typer.Option()]
+
+
+def _suite(path: Path | None, cases: str | None, concurrency: int | None) -> Suite:
+    suite = load_suite(path) if path else Suite()
+    updates: dict[str, Any] = {"cases": cases, "concurrency": concurrency}
+    suite = suite.model_copy(update={k: v for k, v in updates.items() if v is not None})
+    if not suite.cases:
+        raise ConfigError("no cases to run", hint="pass a suite file or --cases DIR")
+    return suite
+
+
+def _backend(settings: Settings, record: Path | None, replay: Path | None) -> Backend:
+    if record and replay:
+        raise ConfigError("--record and --replay exclude each other")
+    if replay:
+        return ReplayBackend(replay, model=settings.model)
+    from summarizer.backends import get_backend
+
+    inner = get_backend(settings)
+    return RecordingBackend(inner, record) if record else inner
+
+
+def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
+    from summarizer import cost, prompts
+
+    table = cost.load_price_table(Path(suite.price_table) if suite.price_table else None)
+    strategy = settings.strategy
+    try:
+        results = run_cases(
+            load_cases(suite.cases or ""),
+            backend,
+            summarize=default_summarize(suite.prompt, strategy),
+            cfg=suite.scoring(),
+            concurrency=suite.concurrency,
+            price=cost.price_for(backend.model, table, backend=backend.name),
+            console=err_console,
+            show_progress=err_console.is_terminal,
+        )
+    finally:
+        backend.close()
+    meta = {
+        "backend": backend.name,
+        "model": backend.model,
+        "prompt": prompts.load(suite.prompt).name,
+        "prompt_hash": prompts.load(suite.prompt).hash,
+        "strategy": strategy,
+        "fingerprint": backend.fingerprint(),
+    }
+    return RunResult(results, meta)
+
+
+def _meta(suite: Suite, **extra: Any) -> dict[str, Any]:
+    return {
+        "suite": suite.name,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cases_from": suite.cases,
+        "match_threshold": suite.match_threshold,
+        "soft_threshold": suite.soft_threshold,
+        **{k: (str(v) if isinstance(v, Path) else v) for k, v in extra.items()},
+    }
+
+
+def _finish(
+    run: RunResult, suite: Suite, out: Path, baseline: dict[str, Any] | None, console: Console
+) -> int:
+    write_reports(run, out)
+    metrics = run.metrics()
+    base = baseline["metrics"] if baseline else None
+    regressions = check(metrics, base, suite.thresholds, suite.tolerance)
+    console.print(metrics_table(metrics, base, suite.thresholds, regressions))
+    misses = misses_table(run.results)
+    if misses is not None:
+        console.print(misses)
+    console.print(Text(f"reports written to {out}"))
+    if not regressions:
+        return 0
+    console.print(Text("regressed:", style="bold red"))
+    for r in regressions:
+        console.print(Text(f"  {r.describe()}"))
+    return 1
+
+
+def default_out() -> Path:
+    """evals/reports/<UTC timestamp>/."""
+    return Path("evals/reports") / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+@app.command("run")
+def run_command(
+    suite_file: Annotated[Path | None, typer.Argument(help="Suite YAML file.")] = None,
+    cases: Annotated[str | None, typer.Option("--cases", help="Dir or glob of cases.")] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option("--predictions", help="Score stored <case id>.json files; no model."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Report folder [evals/reports/<UTC time>/].")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="report.json to gate on: exit 1 if a metric regressed."),
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Store the model's answers in this dir.")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option("--replay", help="Answer from recordings; no network.")
+    ] = None,
+    concurrency: Annotated[
+        int | None, typer.Option("--concurrency", min=1, help="Cases at once [suite, or 4].")
+    ] = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    max_retries: RetriesOpt = None,
+    size: SizeOpt = None,
+    strategy: StrategyOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Run the eval (the default command): score, write reports, print tables, gate."""
+    console = Console(highlight=False)
+    with guarded(debug):
+        suite = _suite(suite_file, cases, concurrency)
+        base = load_report(baseline) if baseline else None
+        if predictions is not None:
+            cfg = suite.scoring()
+            run = RunResult(score_predictions(load_cases(suite.cases or ""), predictions, cfg))
+            run.meta = _meta(suite, predictions=predictions)
+        else:
+            settings = make_settings(
+                backend=backend or suite.backend,
+                model=model or suite.model,
+                base_url=base_url or suite.base_url,
+                mode=mode or suite.mode,
+                max_retries=max_retries,
+                size=size,
+                strategy=strategy or suite.strategy,
+            )
+            run = _model_run(suite, settings, _backend(settings, record, replay))
+            run.meta = _meta(suite, replay=replay, record=record, **run.meta)
+        code = _finish(run, suite, out or default_out(), base, console)
+    raise typer.Exit(code)
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="First report.json.")],
+    b: Annotated[Path, typer.Argument(help="Second report.json.")],
+    debug: DebugOpt = False,
+) -> None:
+    """Show two runs side by side: every metric in A and B and the delta."""
+    with guarded(debug):
+        table = compare_table(load_report(a), load_report(b), (str(a), str(b)))
+    Console(highlight=False).print(table)

@@ -1,0 +1,142 @@
+"""Fuzzy comparisons the scorer makes: participants, places, agenda items, tension parties.
+
+Text is compared normalized: Unicode-decomposed with diacritics dropped, case-folded,
+punctuation turned into spaces (`normalize`). Then:
+
+- A participant with a name matches another with a name when any of their names/aliases
+  agree with rapidfuzz similarity >= `threshold` (default `DEFAULT_THRESHOLD` = 85): the best of
+  `fuzz.ratio` (spelling and transliteration variants), `fuzz.token_sort_ratio` (word order)
+  and, when one side is a single word, the ratio of the two surnames (surname-only mentions).
+- When either side has no name (a collective body, or someone named only by title), they match
+  by organization/title (`fuzz.token_set_ratio`), provided their countries do not disagree.
+- Places match when both are null, or both set and similar (ratio >= threshold) after a small
+  table of country synonyms ("US" = "United States").
+- Agenda items and tension issues soft-match with `fuzz.token_set_ratio` >= 70
+  (`SOFT_THRESHOLD`): word sets, so "sanctions" matches "Crimea sanctions".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from summarizer.evals.cases import GoldParticipant
+
+DEFAULT_THRESHOLD = 85.0
+SOFT_THRESHOLD = 70.0
+
+_NON_WORD = re.compile(r"[\W_]+")
+_SYNONYMS = {
+    "us": "united states",
+    "usa": "united states",
+    "u s": "united states",
+    "u s a": "united states",
+    "united states of america": "united states",
+    "america": "united states",
+    "uk": "united kingdom",
+    "u k": "united kingdom",
+    "britain": "united kingdom",
+    "great britain": "united kingdom",
+    "russian federation": "russia",
+    "prc": "china",
+    "people s republic of china": "china",
+    "eu": "european union",
+    "uae": "united arab emirates",
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def normalize(text: str) -> str:
+    """Case-folded, diacritic-free, punctuation-free, single-spaced text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NON_WORD.sub(" ", plain.casefold()).split())
+
+
+def canonical_place(text: str) -> str:
+    """Normalized place name with common country synonyms folded together."""
+    norm = normalize(text)
+    return _SYNONYMS.get(norm.removeprefix("the "), norm.removeprefix("the "))
+
+
+def same_place(a: str | None, b: str | None, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Null equals null; otherwise both set and similar after normalization."""
+    if a is None or b is None:
+        return a is None and b is None
+    return fuzz.ratio(canonical_place(a), canonical_place(b)) >= threshold
+
+
+def soft_match(a: str, b: str, threshold: float = SOFT_THRESHOLD) -> bool:
+    """Word-set similarity of two short phrases (agenda items, tension issues)."""
+    return soft_score(a, b) >= threshold
+
+
+def soft_score(a: str, b: str) -> float:
+    """`fuzz.token_set_ratio` of the normalized phrases, 0-100."""
+    return float(fuzz.token_set_ratio(normalize(a), normalize(b)))
+
+
+def name_score(a: str, b: str) -> float:
+    """Similarity (0-100) of two normalized names, allowing surname-only mentions."""
+    if a == b:
+        return 100.0
+    score = max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+    ta, tb = a.split(), b.split()
+    if ta and tb and (len(ta) == 1 or len(tb) == 1):
+        score = max(score, fuzz.ratio(ta[-1], tb[-1]))
+    return float(score)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant pre-normalized for matching."""
+
+    names: tuple[str, ...]
+    roles: tuple[str, ...]
+    country: str | None
+    label: str
+
+
+def person(p: GoldParticipant) -> Person:
+    """Normalize a participant's names (name + aliases), roles and country once."""
+    names = [normalize(n) for n in (p.name, *p.aliases) if n] if p.name else []
+    roles = [normalize(r) for r in (p.title, p.organization) if r]
+    country = canonical_place(p.country) if p.country else None
+    return Person(tuple(n for n in names if n), tuple(r for r in roles if r), country, p.label())
+
+
+def _best(pairs: Iterable[float]) -> float:
+    return max(pairs, default=0.0)
+
+
+def body_score(gold: Person, pred: Person, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Match by organization/title; 0 when both countries are set and disagree."""
+    if gold.country and pred.country and fuzz.ratio(gold.country, pred.country) < threshold:
+        return 0.0
+    return _best(float(fuzz.token_set_ratio(a, b)) for a in gold.roles for b in pred.roles)
+
+
+def participant_score(gold: Person, pred: Person, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Similarity (0-100) of two participants: by names when both have one, else by role."""
+    if gold.names and pred.names:
+        return _best(name_score(a, b) for a in gold.names for b in pred.names)
+    return body_score(gold, pred, threshold)
+
+
+def party_score(a: str, b: str) -> float:
+    """Similarity (0-100) of two tension parties (countries, organizations, people)."""
+    ca, cb = canonical_place(a), canonical_place(b)
+    return float(max(fuzz.ratio(ca, cb), fuzz.token_set_ratio(ca, cb), name_score(ca, cb)))
+
+
+def parties_overlap(
+    gold: Iterable[str], pred: Iterable[str], threshold: float = DEFAULT_THRESHOLD
+) -> bool:
+    """At least one party in common (fuzzy)."""
+    pred = list(pred)
+    return any(party_score(a, b) >= threshold for a in gold for b in pred)

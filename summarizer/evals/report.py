@@ -1,0 +1,144 @@
+"""Report writers: `report.json` (everything), `junit.xml` (one testcase per case), `report.md`.
+
+Every file is written atomically (a temp file in the same folder, then `os.replace`), so a
+crashed run never leaves half a report where CI would read it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from summarizer.errors import ConfigError, OutputError
+
+if TYPE_CHECKING:
+    from summarizer.evals.runner import CaseResult, RunResult
+
+REPORT_VERSION = 1
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temp file and `os.replace`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {e}") from e
+
+
+def _case_entry(r: CaseResult) -> dict[str, Any]:
+    return {
+        "id": r.case.id,
+        "error": r.error,
+        "schema_valid": r.predicted.schema_valid,
+        "latency_s": r.latency_s,
+        "tokens": r.tokens,
+        "cost": r.cost,
+        "metrics": r.score.metrics(),
+        "counts": dict(sorted(r.score.counts.items())),
+        "misses": r.score.misses,
+    }
+
+
+def _sum(values: list[Any]) -> Any:
+    known = [v for v in values if v is not None]
+    return round(sum(known), 6) if known else None
+
+
+def build_report(run: RunResult) -> dict[str, Any]:
+    """The report.json document."""
+    rs = run.results
+    return {
+        "version": REPORT_VERSION,
+        **run.meta,
+        "metrics": run.metrics(),
+        "metrics_macro": run.metrics_macro(),
+        "totals": {
+            "cases": len(rs),
+            "errors": sum(1 for r in rs if r.error),
+            "latency_s": _sum([r.latency_s for r in rs]),
+            "tokens": _sum([r.tokens for r in rs]),
+            "cost": _sum([r.cost for r in rs]),
+        },
+        "cases": [_case_entry(r) for r in rs],
+    }
+
+
+def junit_xml(run: RunResult) -> str:
+    """JUnit XML: one testcase per case; misses are the failure text, crashes are errors."""
+    suite = ET.Element("testsuite", name=str(run.meta.get("suite", "eval")))
+    failures = errors = 0
+    for r in run.results:
+        case = ET.SubElement(suite, "testcase", classname="evals", name=r.case.id)
+        case.set("time", f"{r.latency_s or 0:.3f}")
+        if r.error:
+            errors += 1
+            node = ET.SubElement(case, "error", message=r.error)
+            node.text = "\n".join(r.score.misses)
+        elif r.score.misses:
+            failures += 1
+            node = ET.SubElement(case, "failure", message=f"{len(r.score.misses)} misses")
+            node.text = "\n".join(r.score.misses)
+    suite.set("tests", str(len(run.results)))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def fmt(value: float | None) -> str:
+    """A metric value for humans."""
+    return "—" if value is None else f"{value:.3f}"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """report.md, for a PR comment."""
+    lines = [
+        f"## Eval: {report.get('suite', 'eval')}",
+        "",
+        f"model `{report.get('model')}` · prompt `{report.get('prompt')}` "
+        f"(`{report.get('prompt_hash')}`) · {report['totals']['cases']} cases, "
+        f"{report['totals']['errors']} errors",
+        "",
+        "| metric | micro | macro |",
+        "|---|---:|---:|",
+    ]
+    for name, value in report["metrics"].items():
+        lines.append(f"| {name} | {fmt(value)} | {fmt(report['metrics_macro'].get(name))} |")
+    missed = [c for c in report["cases"] if c["misses"]]
+    if missed:
+        lines += ["", "<details><summary>Misses</summary>", ""]
+        for c in missed:
+            lines += [f"**{c['id']}**", "", "```diff", *c["misses"], "```", ""]
+        lines.append("</details>")
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(run: RunResult, out: str | Path) -> dict[str, Path]:
+    """Write report.json, junit.xml and report.md into `out`; return their paths."""
+    out = Path(out)
+    report = build_report(run)
+    paths = {name: out / name for name in ("report.json", "junit.xml", "report.md")}
+    atomic_write(paths["report.json"], json.dumps(report, indent=2, default=str) + "\n")
+    atomic_write(paths["junit.xml"], junit_xml(run))
+    atomic_write(paths["report.md"], markdown(report))
+    return paths
+
+
+def load_report(path: str | Path) -> dict[str, Any]:
+    """Read a report.json (e.g. a baseline); it must have a `metrics` mapping."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ConfigError(f"{path}: cannot read report: {e}") from e
+    if not isinstance(data, dict) or not isinstance(data.get("metrics"), dict):
+        raise ConfigError(f"{path}: not a report.json (no 'metrics')", hint="pass a report.json")
+    return data
