@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from summarizer import __version__
+from summarizer import __version__, daily_cli
 from summarizer.clikit import (
     BackendOpt,
     BaseUrlOpt,
@@ -34,6 +34,8 @@ app = typer.Typer(
 )
 model_app = typer.Typer(help="Manage the embedded local model (no API key needed).")
 app.add_typer(model_app, name="model")
+app.command("daily")(daily_cli.daily)
+app.add_typer(daily_cli.cache_app, name="cache")
 
 PublishedOpt = Annotated[
     dt.datetime | None,

@@ -1,0 +1,219 @@
+"""`summarizer daily` and `summarizer cache`: commands that print; the work is in `daily.py`.
+
+Mounted in `cli.py` with:
+
+    app.command("daily")(daily_cli.daily)
+    app.add_typer(daily_cli.cache_app, name="cache")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from summarizer.clikit import (
+    BackendOpt,
+    BaseUrlOpt,
+    DebugOpt,
+    ModelOpt,
+    ModeOpt,
+    RetriesOpt,
+    SizeOpt,
+    StrategyOpt,
+    err_console,
+    guarded,
+    make_settings,
+)
+
+if TYPE_CHECKING:
+    from summarizer.cache import Cache
+    from summarizer.daily import ArticleResult, DailyReport
+
+cache_app = typer.Typer(help="Manage the briefing cache (re-runs of a day make no model calls).")
+
+DateOpt = Annotated[
+    dt.datetime | None,
+    typer.Option("--date", formats=["%Y-%m-%d"], help="The day to brief, YYYY-MM-DD (today)."),
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for DATE.md, .jsonl, .digest.json.")]
+ConcurrencyOpt = Annotated[
+    int, typer.Option("--concurrency", min=1, help="Model calls in flight at once.")
+]
+RpmOpt = Annotated[int | None, typer.Option("--rpm", min=1, help="Max requests per minute.")]
+TpmOpt = Annotated[int | None, typer.Option("--tpm", min=1, help="Max tokens per minute.")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the briefing cache.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite a note you have edited.")]
+PrivateOpt = Annotated[
+    bool, typer.Option("--allow-private", help="Allow fetching from private/local addresses.")
+]
+PricesOpt = Annotated[
+    Path | None, typer.Option("--price-table", help="YAML/JSON: model: {input: $, output: $}.")
+]
+
+
+def daily(
+    sources: Annotated[
+        list[str], typer.Argument(help="Folders, feed files/URLs, or files listing URLs.")
+    ],
+    date: DateOpt = None,
+    out: OutOpt = Path("briefings"),
+    concurrency: ConcurrencyOpt = 8,
+    rpm: RpmOpt = None,
+    tpm: TpmOpt = None,
+    no_cache: NoCacheOpt = False,
+    force: ForceOpt = False,
+    allow_private: PrivateOpt = False,
+    price_table: PricesOpt = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    mode: ModeOpt = None,
+    max_retries: RetriesOpt = None,
+    size: SizeOpt = None,
+    strategy: StrategyOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Brief a day's articles into one note: OUT/DATE.md, OUT/DATE.jsonl, OUT/DATE.digest.json.
+
+    Exit codes: 0 all briefed; 4 done, but some articles failed (see the note); 2 user error.
+    """
+    from summarizer import cost
+    from summarizer import sources as sources_mod
+    from summarizer.api import open_backend
+    from summarizer.daily import DailyConfig, run_daily
+
+    with guarded(debug):
+        settings = make_settings(
+            backend=backend, model=model, base_url=base_url, mode=mode,
+            max_retries=max_retries, size=size, strategy=strategy,
+        )  # fmt: skip
+        config = DailyConfig(
+            day=date.date() if date else dt.date.today(),
+            out=out,
+            concurrency=concurrency,
+            rpm=rpm,
+            tpm=tpm,
+            force=force,
+            strategy=settings.strategy,
+            prices=cost.load_price_table(price_table),
+        )
+        entries = sources_mod.discover(sources, sources_mod.Options(allow_private=allow_private))
+        with (
+            open_backend(settings) as engine,
+            _cache(no_cache) as store,
+            progress_bar(len(entries)) as on_done,
+        ):
+            job = run_daily(entries, engine, config, cache=store, on_done=on_done)
+            report = asyncio.run(job)
+        show(report, Console(highlight=False))
+    raise typer.Exit(report.exit_code)
+
+
+@contextlib.contextmanager
+def _cache(disabled: bool) -> Iterator[Cache | None]:
+    from summarizer.cache import Cache
+
+    if disabled:
+        yield None
+        return
+    with Cache() as store:
+        yield store
+
+
+@contextlib.contextmanager
+def progress_bar(total: int) -> Iterator[Callable[[ArticleResult], None]]:
+    """A stderr progress bar with ETA, tokens and cost so far; yields the per-article hook."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from summarizer.cost import add_costs, format_cost
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[tokens]:,} tokens · {task.fields[cost]}"),
+    )
+    costs: list[float | None] = []
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task("briefing", total=total, tokens=0, cost="$0.0000")
+
+        def on_done(result: ArticleResult) -> None:
+            costs.append(result.cost)
+            tokens = progress.tasks[task].fields["tokens"] + result.usage.total_tokens
+            spent = format_cost(add_costs(costs))
+            progress.update(task, advance=1, tokens=tokens, cost=spent)
+
+        yield on_done
+
+
+def show(report: DailyReport, console: Console) -> None:
+    """The note on stdout (rich Markdown); a summary and warnings on stderr."""
+    from rich.markdown import Markdown
+
+    from summarizer.cost import format_cost
+    from summarizer.note import note_body
+
+    console.print(Markdown(note_body(report.note)))
+    d = report.digest
+    cached = sum(a.cached for a in d.articles)
+    err_console.print(
+        f"{len(d.articles)} briefed ({cached} cached), {len(d.failed)} failed · "
+        f"{d.usage.total_tokens:,} tokens · {format_cost(d.cost_usd)} · wrote {report.note_path}",
+        markup=False,
+        soft_wrap=True,
+    )
+    if report.kept_edited_note:
+        err_console.print(
+            f"note: {report.note_path.with_name(d.date.isoformat() + '.md')} was edited by you; "
+            f"kept it and wrote {report.note_path.name} (use --force to overwrite)",
+            markup=False,
+            soft_wrap=True,
+        )
+    if d.cost_note:
+        err_console.print(f"note: {d.cost_note}", markup=False, soft_wrap=True)
+
+
+@cache_app.command("clear")
+def cache_clear(debug: DebugOpt = False) -> None:
+    """Delete every cached briefing."""
+    from summarizer.cache import Cache
+
+    with guarded(debug), Cache() as store:
+        removed = store.clear()
+        typer.echo(f"removed {removed} cached briefings from {store.path}")
+
+
+@cache_app.command("stats")
+def cache_stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Entries, size on disk, and hits/misses recorded since the last clear."""
+    from summarizer.cache import Cache
+
+    with guarded(debug), Cache() as store:
+        s = store.stats()
+    found = {"path": str(s.path), "entries": s.entries, "size_bytes": s.size_bytes}
+    found |= {"hits": s.hits, "misses": s.misses}
+    if as_json:
+        typer.echo(json.dumps(found, indent=2))
+        return
+    for name, value in found.items():
+        typer.echo(f"{name:<11} {value}")

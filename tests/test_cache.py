@@ -1,0 +1,115 @@
+import asyncio
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from summarizer.cache import Cache, cache_dir, cache_key, schema_hash
+from summarizer.errors import ConfigError
+from summarizer.schema import Briefing, Provenance, Source
+
+FP = {"backend": "openai", "model": "gpt-4o-mini", "mode": "tools", "temperature": 0.0}
+
+
+def _briefing(summary: str = "Two ministers meet.") -> Briefing:
+    return Briefing(
+        source=Source(title="T", published=dt.date(2025, 3, 14)),
+        summary=summary,
+        provenance=Provenance(
+            prompt_name="briefing-v1",
+            prompt_hash="abc",
+            backend="openai",
+            model="gpt-4o-mini",
+            mode="tools",
+            created_at=dt.datetime(2025, 3, 14, tzinfo=dt.UTC),
+        ),
+    )
+
+
+def _key(
+    text: str = "article text",
+    published: dt.date = dt.date(2025, 3, 14),
+    prompt_hash: str = "p1",
+    fingerprint: dict[str, object] = FP,
+    strategy: str = "whole",
+) -> str:
+    return cache_key(
+        text,
+        published=published,
+        prompt_hash=prompt_hash,
+        fingerprint=fingerprint,
+        strategy=strategy,
+    )
+
+
+def test_key_changes_with_everything_that_changes_the_answer() -> None:
+    base = _key()
+    assert base == _key()
+    variants = [
+        _key(text="other text"),
+        _key(published=dt.date(2025, 3, 15)),
+        _key(prompt_hash="p2"),
+        _key(fingerprint={**FP, "model": "gpt-4o"}),
+        _key(fingerprint={**FP, "temperature": 0.7}),
+        _key(strategy="staged"),
+    ]
+    assert base not in variants and len(set(variants)) == len(variants)
+    assert len(schema_hash()) == 16
+
+
+def test_cache_dir_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "c"))
+    assert cache_dir() == tmp_path / "c"
+    with Cache() as cache:
+        assert cache.path == tmp_path / "c" / "briefings.sqlite3"
+
+
+def test_roundtrip_and_stats(tmp_path: Path) -> None:
+    with Cache(tmp_path / "c.db") as cache:
+        assert cache.get("k") is None
+        cache.put("k", _briefing())
+        assert cache.get("k") == _briefing()
+        stats = cache.stats()
+        assert (stats.entries, stats.hits, stats.misses) == (1, 1, 1)
+        assert stats.size_bytes > 0
+        assert cache.clear() == 1
+        assert (cache.stats().entries, cache.stats().hits) == (0, 0)
+
+
+def test_entries_survive_reopening_and_use_wal(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with Cache(path) as cache:
+        cache.put("k", _briefing())
+    with Cache(path) as cache:
+        assert cache.get("k") is not None
+    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_stale_value_is_a_miss(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    with Cache(path) as cache:
+        cache.put("k", _briefing())
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE briefings SET value = '{\"old\": true}'")
+    with Cache(path) as cache:
+        assert cache.get("k") is None
+        assert cache.stats().misses == 1
+
+
+def test_concurrent_async_use(tmp_path: Path) -> None:
+    async def go(cache: Cache) -> list[Briefing | None]:
+        await asyncio.gather(*(cache.aput(f"k{i}", _briefing(f"s{i}")) for i in range(20)))
+        return await asyncio.gather(*(cache.aget(f"k{i}") for i in range(20)))
+
+    with Cache(tmp_path / "c.db") as cache:
+        found = asyncio.run(go(cache))
+    assert [b.summary if b else None for b in found] == [f"s{i}" for i in range(20)]
+
+
+def test_unwritable_cache_is_a_config_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ConfigError, match="cannot open the cache"):
+        Cache(blocker / "c.db")

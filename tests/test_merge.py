@@ -1,0 +1,178 @@
+import datetime as dt
+from typing import Any
+
+from summarizer.merge import (
+    SourceRef,
+    dates_compatible,
+    merge_meetings,
+    merge_tensions,
+    places_compatible,
+    sides_match,
+    union_phrases,
+)
+from summarizer.schema import (
+    Briefing,
+    Location,
+    Meeting,
+    Participant,
+    Precision,
+    Provenance,
+    Quote,
+    Source,
+    Tension,
+    When,
+)
+
+OKONKWO = Participant(name="Adaeze Okonkwo", country="Nigeria", title="Foreign Minister")
+LINDQVIST = Participant(name="Henrik Lindqvist", country="Sweden", title="Foreign Minister")
+LINDQUIST = Participant(name="Henrik Lindquist", country="Sweden")
+SWEDISH_FM = Participant(title="foreign minister", country="Sweden")
+MELNYK = Participant(name="Taras Melnyk", country="Ukraine")
+
+
+def _day(day: int, precision: Precision = "day") -> When:
+    return When(date=dt.date(2025, 3, day), precision=precision)
+
+
+def _meeting(people: list[Participant], when: When, city: str | None = "Geneva",
+             **kw: Any) -> Meeting:  # fmt: skip
+    return Meeting(participants=people, when=when, location=Location(city=city), **kw)
+
+
+def _briefing(meetings: list[Meeting] | None = None, tensions: list[Tension] | None = None,
+              published: int = 14) -> Briefing:  # fmt: skip
+    return Briefing(
+        source=Source(title="t", published=dt.date(2025, 3, published)),
+        summary="s",
+        meetings=meetings or [],
+        tensions=tensions or [],
+        provenance=Provenance(
+            prompt_name="p",
+            prompt_hash="h",
+            backend="fake",
+            model="fake",
+            mode="fake",
+            created_at=dt.datetime(2025, 3, 14, tzinfo=dt.UTC),
+        ),
+    )
+
+
+def _items(*briefings: Briefing) -> list[tuple[SourceRef, Briefing]]:
+    return [(SourceRef(n=n, title=f"a{n}"), b) for n, b in enumerate(briefings, 1)]
+
+
+def test_different_spellings_merge_and_cite_both_sources() -> None:
+    merged = merge_meetings(
+        _items(
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17), agenda=["grain shipments"])]),
+            _briefing([_meeting([LINDQUIST, OKONKWO], _day(17), agenda=["maritime security"])]),
+        )
+    )
+    assert len(merged) == 1
+    (m,) = merged
+    assert [s.n for s in m.sources] == [1, 2]
+    assert [p.name for p in m.participants] == ["Adaeze Okonkwo", "Henrik Lindqvist"]
+    assert "Henrik Lindquist" in m.participants[1].aliases
+    assert m.agenda == ["grain shipments", "maritime security"] and m.conflicts == {}
+
+
+def test_participant_named_only_by_title_merges_into_the_named_one() -> None:
+    (m,) = merge_meetings(
+        _items(
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17))]),
+            _briefing([_meeting([SWEDISH_FM, OKONKWO], _day(17))]),
+        )
+    )
+    assert [p.name for p in m.participants] == ["Adaeze Okonkwo", "Henrik Lindqvist"]
+    assert [s.n for s in m.sources] == [1, 2]
+
+
+def test_same_two_people_a_week_later_do_not_merge() -> None:
+    merged = merge_meetings(
+        _items(
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17))]),
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(24))]),
+        )
+    )
+    assert [m.when.date for m in merged] == [dt.date(2025, 3, 17), dt.date(2025, 3, 24)]
+
+
+def test_one_day_apart_merges_and_flags_the_conflict() -> None:
+    (m,) = merge_meetings(
+        _items(
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17), status="scheduled")], published=13),
+            _briefing([_meeting([OKONKWO, LINDQUIST], _day(18), status="held")], published=19),
+        )
+    )
+    assert m.conflicts == {"when": ["2025-03-17", "2025-03-18"], "status": ["scheduled", "held"]}
+    assert m.status == "held"  # the latest-published article's
+
+
+def test_meetings_with_a_different_counterpart_do_not_merge() -> None:
+    merged = merge_meetings(
+        _items(
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17))]),
+            _briefing([_meeting([OKONKWO, MELNYK], _day(17))]),
+        )
+    )
+    assert len(merged) == 2
+
+
+def test_different_cities_do_not_merge_but_venues_only_conflict() -> None:
+    a = _meeting([OKONKWO, LINDQVIST], _day(17), city="Geneva")
+    b = _meeting([OKONKWO, LINDQVIST], _day(17), city="Stockholm")
+    assert len(merge_meetings(_items(_briefing([a]), _briefing([b])))) == 2
+    c = a.model_copy(update={"location": Location(venue="Palais des Nations", city="Geneva")})
+    d = a.model_copy(update={"location": Location(venue="Hotel President", city="Geneva")})
+    (m,) = merge_meetings(_items(_briefing([c]), _briefing([d])))
+    assert m.conflicts["location"] == ["Palais des Nations, Geneva", "Hotel President, Geneva"]
+
+
+def test_missing_date_or_place_is_compatible() -> None:
+    assert dates_compatible(When(), _day(17))
+    assert dates_compatible(_day(10, "week"), _day(16))
+    assert not dates_compatible(_day(10, "week"), _day(18))
+    assert dates_compatible(_day(1, "month"), _day(31))
+    assert places_compatible(Location(city="Geneva"), Location(country="Switzerland"))
+    assert places_compatible(Location(country="US"), Location(country="United States"))
+    assert not places_compatible(Location(country="France"), Location(country="Germany"))
+
+
+def test_sides_rule() -> None:
+    assert sides_match([OKONKWO, LINDQVIST], [SWEDISH_FM, OKONKWO])
+    assert not sides_match([OKONKWO, LINDQVIST], [MELNYK, SWEDISH_FM])
+    many = [OKONKWO, LINDQVIST, MELNYK, Participant(name="Jan Nowicki")]
+    assert sides_match(many, [OKONKWO, LINDQVIST, Participant(name="Meera Iyer")])
+
+
+def test_evidence_keeps_its_source() -> None:
+    quote = Quote(text="They will meet.", start=0, end=15)
+    (m,) = merge_meetings(
+        _items(
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17), evidence=[quote])]),
+            _briefing([_meeting([OKONKWO, LINDQVIST], _day(17), evidence=[quote])]),
+        )
+    )
+    assert [(q.text, q.source) for q in m.evidence] == [(quote.text, 1), (quote.text, 2)]
+
+
+def test_agenda_union_is_fuzzy() -> None:
+    assert union_phrases(["Grain", "grain shipments", "Sahel mission", "the Sahel mission"]) == [
+        "grain shipments",
+        "the Sahel mission",
+    ]
+
+
+def test_tensions_merge_by_parties_and_issue() -> None:
+    t1 = Tension(parties=["Nigeria", "Sweden"], issue="Swedish arms export licences")
+    t2 = Tension(parties=["Sweden", "Nigeria"], issue="suspension of arms export licences",
+                 description="Nigeria calls it unfair.")  # fmt: skip
+    t3 = Tension(parties=["Nigeria", "Sweden"], issue="fishing quotas")
+    t4 = Tension(parties=["Poland", "Ukraine"], issue="arms export licences")
+    merged = merge_tensions(_items(_briefing(tensions=[t1, t3]), _briefing(tensions=[t2, t4])))
+    assert [(t.issue, [s.n for s in t.sources]) for t in merged] == [
+        ("Swedish arms export licences", [1, 2]),
+        ("fishing quotas", [1]),
+        ("arms export licences", [2]),
+    ]
+    assert merged[0].description == "Nigeria calls it unfair."

@@ -1,0 +1,150 @@
+import datetime as dt
+import io
+import json
+
+import yaml
+from rich.console import Console
+from rich.markdown import Markdown
+
+from summarizer.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.note import (
+    ArticleInfo,
+    Digest,
+    FailedArticle,
+    digest_json,
+    escape,
+    note_body,
+    render_note,
+    split_meetings,
+)
+from summarizer.schema import Location, Participant, Status, Usage, When
+
+DAY = dt.date(2025, 3, 14)
+CONFLICT = ["2025-03-17", "2025-03-18"]
+A = Participant(name="Adaeze Okonkwo", title="Foreign Minister", country="Nigeria")
+B = Participant(name="Henrik Lindqvist", country="Sweden")
+REF1, REF2 = SourceRef(n=1, title="Wire", url="https://x.test/1"), SourceRef(n=2, title="Brief")
+
+
+def _meeting(day: int | None, status: Status, refs: list[SourceRef], **kw: object) -> MergedMeeting:
+    when = When(date=dt.date(2025, 3, day), precision="day") if day else When(text="soon")
+    return MergedMeeting.model_validate(
+        {
+            "participants": [A, B],
+            "when": when,
+            "status": status,
+            "sources": refs,
+            "location": Location(city="Geneva"),
+        }
+        | kw
+    )
+
+
+def _digest(**kw: object) -> Digest:
+    base: dict[str, object] = {
+        "date": DAY,
+        "model": "gpt-4o-mini",
+        "prompt_hash": "abc123",
+        "meetings": [
+            _meeting(24, "scheduled", [REF1]),
+            _meeting(17, "scheduled", [REF1, REF2], conflicts={"when": CONFLICT}),
+            _meeting(12, "held", [REF2], agenda=["chips", "rail"]),
+            _meeting(15, "cancelled", [REF2]),
+            _meeting(None, "unknown", [REF2]),
+        ],
+        "tensions": [
+            MergedTension(parties=["Sweden", "Nigeria"], issue="arms licences", sources=[REF1]),
+            MergedTension(parties=["Nigeria", "Sweden"], issue="fishing", sources=[REF2]),
+        ],
+        "articles": [
+            ArticleInfo(
+                n=1,
+                title="Wire",
+                url="https://x.test/1",
+                usage=Usage(total_tokens=900),
+                cost_usd=0.0002,
+            ),
+            ArticleInfo(n=2, title="Brief [draft]", origin="in/2.txt", cached=True),
+        ],
+        "usage": Usage(prompt_tokens=800, completion_tokens=100, total_tokens=900),
+        "cost_usd": 0.0002,
+    }
+    return Digest.model_validate(base | kw)
+
+
+def test_front_matter_is_yaml_with_run_facts() -> None:
+    note = render_note(_digest())
+    meta = yaml.safe_load(note.split("---\n")[1])
+    assert meta["date"] == DAY and meta["sources"] == 2 and meta["failed"] == 0
+    assert meta["model"] == "gpt-4o-mini" and meta["prompt_hash"] == "abc123"
+    assert meta["cost_usd"] == 0.0002 and meta["tokens"] == 900 and meta["tags"] == ["briefing"]
+
+
+def test_sections_in_order_and_upcoming_sorted_by_date() -> None:
+    note = render_note(_digest())
+    heads = [line for line in note.splitlines() if line.startswith("## ")]
+    assert heads == ["## Upcoming meetings", "## Meetings held", "## Cancelled / postponed",
+                     "## Tensions", "## Sources"]  # fmt: skip
+    upcoming = note.split("## Upcoming meetings")[1].split("## Meetings held")[0]
+    assert upcoming.index("2025-03-17") < upcoming.index("2025-03-24") < upcoming.index("soon")
+    assert "**Mon 2025-03-17** · Adaeze Okonkwo (Foreign Minister, Nigeria) and" in upcoming
+    assert "[1] [2]\n  - ⚠️ sources disagree on when: 2025-03-17 vs 2025-03-18" in upcoming
+    held = note.split("## Meetings held")[1].split("## Cancelled")[0]
+    assert "agenda: chips; rail [2]" in held
+    assert "2025-03-15" in note.split("## Cancelled / postponed")[1].split("## Tensions")[0]
+
+
+def test_tensions_grouped_by_parties() -> None:
+    tensions = render_note(_digest()).split("## Tensions")[1].split("## Sources")[0]
+    assert tensions.count("### Nigeria · Sweden") == 1
+    assert "- **arms licences** [1]" in tensions and "- **fishing** [2]" in tensions
+
+
+def test_sources_and_reference_links() -> None:
+    note = render_note(_digest())
+    sources = note.split("## Sources")[1]
+    assert "1. [Wire](<https://x.test/1>) — 900 tokens, $0.0002" in sources
+    assert "2. Brief \\[draft\\] — in/2.txt, cached" in sources
+    assert note.rstrip().endswith("[1]: <https://x.test/1>")
+
+
+def test_failed_articles_listed_with_error() -> None:
+    failed = FailedArticle(origin="in/3.txt", title=None, error="in/3.txt is empty — pass a file")
+    note = render_note(_digest(failed=[failed]))
+    assert "## Failed articles\n\n- in/3.txt: in/3.txt is empty — pass a file" in note
+    assert "failed: 1" in note
+
+
+def test_empty_day_says_none_reported() -> None:
+    note = render_note(_digest(meetings=[], tensions=[], articles=[], cost_usd=None,
+                               cost_note="no price known"))  # fmt: skip
+    assert note.count("_None reported._") == 5
+    assert "cost_usd: null" in note and "cost_note: no price known" in note
+
+
+def test_split_meetings_unknown_status_goes_by_date() -> None:
+    past = _meeting(10, "unknown", [REF1])
+    future = _meeting(20, "unknown", [REF1])
+    upcoming, held, off = split_meetings([past, future], DAY)
+    assert (upcoming, held, off) == ([future], [past], [])
+
+
+def test_escape_markdown() -> None:
+    assert escape("a *b* [c]_d\n e") == "a \\*b\\* \\[c\\]\\_d e"
+
+
+def test_note_body_drops_front_matter_and_renders_with_rich() -> None:
+    body = note_body(render_note(_digest()))
+    assert body.startswith("# Briefing 2025-03-14")
+    out = io.StringIO()
+    Console(file=out, width=80).print(Markdown(body))
+    assert "Upcoming meetings" in out.getvalue() and "Adaeze Okonkwo" in out.getvalue()
+
+
+def test_digest_json_uses_briefing_field_names() -> None:
+    data = json.loads(digest_json(_digest()))
+    meeting = data["meetings"][1]
+    assert {"participants", "location", "when", "status", "format", "agenda", "evidence",
+            "sources", "conflicts"} <= set(meeting)  # fmt: skip
+    assert meeting["sources"][0] == {"n": 1, "title": "Wire", "url": "https://x.test/1"}
+    assert Digest.model_validate(data) == _digest()
