@@ -34,30 +34,43 @@ def build_messages(article: Article, prompt: prompts.Prompt) -> list[dict[str, s
     return prompt.render(text=article.text, title=article.title, published=published)
 
 
+def resolve_strategy(strategy: str, backend: Backend) -> str:
+    """`auto` picks per backend: the strategy the eval found best for it (see README)."""
+    return "whole" if strategy == "auto" else strategy
+
+
 def summarize_article(
-    article: Article, backend: Backend, *, prompt: str = "briefing", strategy: str = "whole"
+    article: Article, backend: Backend, *, prompt: str = "briefing", strategy: str = "auto"
 ) -> Briefing:
     """Extract a grounded briefing from one article (blocking)."""
+    if resolve_strategy(strategy, backend) == "staged":
+        from summarizer.staged import summarize_staged
+
+        return summarize_staged(article, backend)
     template = prompts.load(prompt)
     completion = backend.generate(
         build_messages(article, template),
         grounding.GroundedBriefingDraft,
         context={"article": article.text},
     )
-    return assemble(article, completion, template, backend, strategy)
+    return assemble(article, completion, template, backend, "whole")
 
 
 async def asummarize_article(
-    article: Article, backend: Backend, *, prompt: str = "briefing", strategy: str = "whole"
+    article: Article, backend: Backend, *, prompt: str = "briefing", strategy: str = "auto"
 ) -> Briefing:
     """Extract a grounded briefing from one article (async)."""
+    if resolve_strategy(strategy, backend) == "staged":
+        from summarizer.staged import asummarize_staged
+
+        return await asummarize_staged(article, backend)
     template = prompts.load(prompt)
     completion = await backend.agenerate(
         build_messages(article, template),
         grounding.GroundedBriefingDraft,
         context={"article": article.text},
     )
-    return assemble(article, completion, template, backend, strategy)
+    return assemble(article, completion, template, backend, "whole")
 
 
 def assemble(
