@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 DEMO_OUT ?= out/demo
+EVAL_OUT ?= $(shell mktemp -d)
 
 .PHONY: demo test install dev lint typecheck pytest models bench clean
 
@@ -22,17 +23,26 @@ $(VENV)/.dev: $(VENV)/.installed
 install: $(VENV)/.installed
 dev: $(VENV)/.dev
 
-## demo: install, pull the embedded model once, brief the bundled example articles (no API key)
+## demo: install, pull the embedded model once, brief the bundled articles, write the daily note
 demo: install
 	$(BIN)/summarizer model pull --size 1.5b
 	$(BIN)/summarizer brief examples/articles/*.txt
+	$(BIN)/summarizer daily examples/articles --out $(DEMO_OUT) --force
 
 ## test: lint, type-check and run the whole test suite (includes the real 0.5B model)
 test: dev
-	$(BIN)/ruff check summarizer tests
+	$(BIN)/ruff check summarizer tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/summarizer model pull --size 0.5b
 	$(BIN)/pytest -q
+	$(BIN)/summarizer eval evals/suite.yaml --replay evals/replays \
+		--baseline evals/baseline/report.json --out $(EVAL_OUT)
+
+## eval-record: re-run the gold suite on the embedded model and record replays + baseline
+eval-record: install
+	$(BIN)/summarizer model pull --size 1.5b
+	rm -rf evals/replays evals/baseline
+	$(BIN)/summarizer eval evals/suite.yaml --record evals/replays --out evals/baseline
 
 lint: dev
 	$(BIN)/ruff check summarizer tests

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -24,6 +26,12 @@ from summarizer.clikit import (
     guarded,
     make_settings,
 )
+
+if TYPE_CHECKING:
+    from summarizer.article import Article
+    from summarizer.backends.base import Backend
+    from summarizer.cache import Cache
+    from summarizer.schema import Briefing
 
 app = typer.Typer(
     name="summarizer",
@@ -73,13 +81,13 @@ def brief(
     max_retries: RetriesOpt = None,
     size: SizeOpt = None,
     strategy: StrategyOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always call the model.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Brief one or more articles: a rich view in the terminal, or JSON / Markdown."""
     from summarizer import article as article_mod
     from summarizer import view
     from summarizer.api import open_backend
-    from summarizer.extract import summarize_article
 
     day = published.date() if published else None
     with guarded(debug):
@@ -94,15 +102,48 @@ def brief(
             strategy=strategy,
         )
         console = Console(highlight=False)
-        with open_backend(settings) as engine:
+        with open_backend(settings) as engine, _cache(no_cache) as store:
             for art in articles:
-                result = summarize_article(art, engine, strategy=settings.strategy)
+                result = _brief_one(art, engine, settings.strategy, store)
                 if as_json:
                     typer.echo(result.model_dump_json(indent=2))
                 elif as_markdown:
                     typer.echo(view.to_markdown(result))
                 else:
                     console.print(view.render_briefing(result))
+
+
+@contextlib.contextmanager
+def _cache(disabled: bool) -> Iterator[Cache | None]:
+    from summarizer.cache import Cache
+
+    if disabled:
+        yield None
+        return
+    with Cache() as store:
+        yield store
+
+
+def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:
+    """One briefing, from the cache when this exact extraction was done before."""
+    from summarizer import prompts
+    from summarizer.cache import cache_key
+    from summarizer.extract import summarize_article
+
+    key = cache_key(
+        art.text,
+        published=art.published,
+        prompt_hash=prompts.load("briefing").hash,
+        fingerprint=engine.fingerprint(),
+        strategy=strategy,
+    )
+    hit = store.get(key) if store is not None else None
+    if hit is not None:
+        return hit
+    result = summarize_article(art, engine, strategy=strategy)
+    if store is not None:
+        store.put(key, result)
+    return result
 
 
 @app.command()
