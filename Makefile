@@ -44,8 +44,12 @@ eval-record: install
 	rm -rf evals/replays evals/baseline
 	$(BIN)/summarizer eval evals/suite.yaml --record evals/replays --out evals/baseline
 
+## bench: throughput/cache/memory benchmark against the fake server (writes benchmarks/results.json)
+bench: dev
+	$(BIN)/python benchmarks/bench_daily.py
+
 lint: dev
-	$(BIN)/ruff check summarizer tests
+	$(BIN)/ruff check summarizer tests benchmarks
 typecheck: dev
 	$(BIN)/mypy
 

@@ -7,7 +7,7 @@ failure is recorded and the run goes on; a configuration error stops it.
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through one async function, `Extract` (default: `extract.asummarize_article`);
-another engine (e.g. the Batch API) plugs in by passing its own.
+another engine plugs in by passing its own (`summarizer.batch` does, for `--batch`).
 """
 
 from __future__ import annotations

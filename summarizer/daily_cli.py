@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -56,6 +57,14 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite a note you ha
 PrivateOpt = Annotated[
     bool, typer.Option("--allow-private", help="Allow fetching from private/local addresses.")
 ]
+BatchOpt = Annotated[
+    bool,
+    typer.Option(
+        "--batch",
+        help="Send uncached articles through the OpenAI Batch API (cheaper, up to 24h); "
+        "answers that fail validation are re-asked directly.",
+    ),
+]
 PricesOpt = Annotated[
     Path | None, typer.Option("--price-table", help="YAML/JSON: model: {input: $, output: $}.")
 ]
@@ -74,6 +83,7 @@ def daily(
     force: ForceOpt = False,
     allow_private: PrivateOpt = False,
     price_table: PricesOpt = None,
+    batch: BatchOpt = False,
     backend: BackendOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
@@ -113,7 +123,15 @@ def daily(
             _cache(no_cache) as store,
             progress_bar(len(entries)) as on_done,
         ):
-            job = run_daily(entries, engine, config, cache=store, on_done=on_done)
+            if batch:
+                from summarizer.batch import run_daily_batch
+
+                say = partial(err_console.print, markup=False, soft_wrap=True)
+                job = run_daily_batch(
+                    entries, engine, config, cache=store, on_done=on_done, report=say
+                )
+            else:
+                job = run_daily(entries, engine, config, cache=store, on_done=on_done)
             report = asyncio.run(job)
         show(report, Console(highlight=False))
     raise typer.Exit(report.exit_code)

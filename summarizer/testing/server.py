@@ -4,7 +4,10 @@ The real `openai` client (and instructor over it) talks to it over HTTP, so the 
 path runs. Each request consumes the next `Reply` of the script (the last one repeats), or
 asks a `responder` callable. A `Reply` is an answer or a fault: HTTP status, dropped socket,
 malformed body, truncation, refusal, delay. Also: `/v1/models`, and a minimal `/v1/files` and
-`/v1/batches` whose batches complete at once by running each line through the same script.
+`/v1/batches`: a batch runs each line through the same script when it finishes, which is at once
+or after `batch_polls` retrievals (reported `in_progress` until then), as `batch_outcome` says:
+`completed`; `expired` (the first half answered, the rest in the error file as `batch_expired`);
+or `failed` (no output, an `errors` list). `POST /v1/batches/ID/cancel` cancels a pending batch.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,6 +53,8 @@ class Reply(BaseModel):
 
 Responder = Callable[[Body], Reply]
 Script = Sequence[Reply | Any] | Responder
+Answer = Callable[[Body], tuple[int, Body]]
+BatchOutcome = Literal["completed", "expired", "failed"]
 
 
 def as_reply(step: Any) -> Reply:
@@ -123,6 +129,7 @@ class Store:
         self._lock = threading.Lock()
         self._files: dict[str, tuple[Body, bytes]] = {}
         self.batches: dict[str, Body] = {}
+        self._pending: dict[str, _Pending] = {}
 
     def upload(self, content_type: str, raw: bytes) -> Body:
         """Store the `file` part of a multipart upload; return the file object."""
@@ -152,24 +159,71 @@ class Store:
         found = self._files.get(file_id)
         return found[1] if found else None
 
-    def create_batch(self, body: Body, answer: Callable[[Body], tuple[int, Body]]) -> Body | None:
-        """Run every JSONL line of the input file through `answer`; the batch completes now."""
+    def create_batch(self, body: Body, *, polls: int, outcome: BatchOutcome) -> Body | None:
+        """A new batch over the input file's JSONL lines, `validating` until it finishes."""
         data = self.content(body.get("input_file_id", ""))
         if data is None:
             return None
         lines = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
-        answers = [answer(line["body"]) for line in lines]
-        out = "".join(_batch_line(line, *reply) for line, reply in zip(lines, answers, strict=True))
+        with self._lock:
+            batch: Body = {"id": f"batch_{len(self.batches) + 1}", "object": "batch"}
+            batch |= {k: body.get(k) for k in ("endpoint", "input_file_id", "completion_window")}
+            batch |= {"status": "validating", "metadata": body.get("metadata")}
+            batch |= {"created_at": _now(), "output_file_id": None, "error_file_id": None}
+            batch["request_counts"] = {"total": len(lines), "completed": 0, "failed": 0}
+            self.batches[batch["id"]] = batch
+            self._pending[batch["id"]] = _Pending(lines, polls, outcome)
+        return batch
+
+    def retrieve_batch(self, batch_id: str, answer: Answer) -> Body | None:
+        """The batch; a pending one counts down its polls, then finishes through `answer`."""
+        with self._lock:
+            pending = self._pending.get(batch_id)
+            if pending is not None and pending.polls > 0:
+                pending.polls -= 1
+                self.batches[batch_id] |= {"status": "in_progress", "in_progress_at": _now()}
+                pending = None
+            elif pending is not None:
+                del self._pending[batch_id]
+        if pending is not None:
+            self._finish(batch_id, pending, answer)
+        return self.batches.get(batch_id)
+
+    def cancel_batch(self, batch_id: str) -> Body | None:
+        """Cancel a pending batch (a finished one is returned unchanged)."""
+        with self._lock:
+            if self._pending.pop(batch_id, None) is not None:
+                self.batches[batch_id] |= {"status": "cancelled", "cancelled_at": _now()}
+            return self.batches.get(batch_id)
+
+    def _finish(self, batch_id: str, pending: _Pending, answer: Answer) -> None:
+        if pending.outcome == "failed":
+            error = {"code": "invalid_request", "message": "fake batch failure", "line": None}
+            errors = {"object": "list", "data": [error | {"param": None}]}
+            self.batches[batch_id] |= {"status": "failed", "failed_at": _now(), "errors": errors}
+            return
+        cut = len(pending.lines) // 2 if pending.outcome == "expired" else len(pending.lines)
+        done, late = pending.lines[:cut], pending.lines[cut:]
+        answers = [answer(line["body"]) for line in done]
+        out = "".join(_batch_line(line, *reply) for line, reply in zip(done, answers, strict=True))
         output = self.add("batch_output.jsonl", "batch_output", out.encode())
-        failed = sum(status != 200 for status, _ in answers)
-        batch: Body = {"id": f"batch_{len(self.batches) + 1}", "object": "batch"}
-        batch["status"] = "completed"
-        batch |= {k: body.get(k) for k in ("endpoint", "input_file_id", "completion_window")}
-        batch |= {"metadata": body.get("metadata"), "output_file_id": output["id"]}
-        batch |= {"created_at": _now(), "completed_at": _now(), "error_file_id": None}
-        counts = {"total": len(lines), "completed": len(lines) - failed, "failed": failed}
-        self.batches[batch["id"]] = batch | {"request_counts": counts}
-        return self.batches[batch["id"]]
+        found: Body = {"status": pending.outcome, "output_file_id": output["id"]}
+        if late:
+            rows = "".join(_expired_line(line) for line in late).encode()
+            found["error_file_id"] = self.add("batch_errors.jsonl", "batch_output", rows)["id"]
+        ok = sum(status == 200 for status, _ in answers)
+        counts = {"total": len(pending.lines), "completed": ok, "failed": len(pending.lines) - ok}
+        stamp = "completed_at" if pending.outcome == "completed" else "expired_at"
+        self.batches[batch_id] |= found | {"request_counts": counts, stamp: _now()}
+
+
+@dataclass
+class _Pending:
+    """A batch not yet finished: its input lines, polls left, and how it will end."""
+
+    lines: list[Body]
+    polls: int
+    outcome: BatchOutcome
 
 
 def _payload(part: Message) -> bytes:
@@ -181,6 +235,12 @@ def _batch_line(line: Body, status: int, body: Body) -> str:
     response = {"status_code": status, "request_id": f"req_{line['custom_id']}", "body": body}
     row = {"id": f"batch_req_{line['custom_id']}", "custom_id": line["custom_id"]}
     return json.dumps(row | {"response": response, "error": None}) + "\n"
+
+
+def _expired_line(line: Body) -> str:
+    error = {"code": "batch_expired", "message": "This request could not be executed in time."}
+    row = {"id": f"batch_req_{line['custom_id']}", "custom_id": line["custom_id"]}
+    return json.dumps(row | {"response": None, "error": error}) + "\n"
 
 
 def _now() -> int:
@@ -207,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/files/"):
             self.send_found(fake.store.file_info(path.split("/")[2]))
         elif path.startswith("/batches/"):
-            self.send_found(fake.store.batches.get(path.split("/")[2]))
+            self.send_found(fake.store.retrieve_batch(path.split("/")[2], fake.answer))
         else:
             self.send_json(404, {"error": {"message": f"no route {self.path}", "code": None}})
 
@@ -219,7 +279,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/files":
             self.send_json(200, fake.store.upload(self.headers["Content-Type"], raw))
         elif path == "/batches":
-            self.send_found(fake.store.create_batch(json.loads(raw), fake.answer))
+            batch = fake.store.create_batch(json.loads(raw), **fake.batch_options())
+            self.send_found(batch and fake.store.retrieve_batch(batch["id"], fake.answer))
+        elif path.startswith("/batches/") and path.endswith("/cancel"):
+            self.send_found(fake.store.cancel_batch(path.split("/")[2]))
         else:
             self.send_json(404, {"error": {"message": f"no route {self.path}", "code": None}})
 
@@ -289,7 +352,8 @@ class FakeOpenAIServer:
 
     `script` is a list of steps, each a `Reply` (or any other value: the content of a
     successful answer), consumed in order with the last one repeating; or a responder
-    `(request_body) -> Reply`. `latency` seconds are added to every chat request.
+    `(request_body) -> Reply`. `latency` seconds are added to every chat request (not to
+    batch lines). A batch finishes after `batch_polls` retrievals, as `batch_outcome` says.
     """
 
     def __init__(
@@ -300,13 +364,19 @@ class FakeOpenAIServer:
         host: str = "127.0.0.1",
         port: int = 0,
         models: Sequence[str] = ("fake",),
+        batch_polls: int = 0,
+        batch_outcome: BatchOutcome = "completed",
     ) -> None:
+        if batch_outcome not in get_args(BatchOutcome):
+            raise ValueError(f"unknown batch_outcome {batch_outcome!r}")
         self.latency = latency
+        self.batch_polls, self.batch_outcome = batch_polls, batch_outcome
         self.models = list(models)
         self.store = Store()
         self._address = (host, port)
         self._lock = threading.Lock()
         self._requests: list[Body] = []
+        self._via: list[str] = []
         self._script: Script = []
         self.set_script(script or [])
         self._httpd: _HTTPServer | None = None
@@ -318,10 +388,15 @@ class FakeOpenAIServer:
             self._script = script if callable(script) else [as_reply(s) for s in script]
             self._step = 0
 
-    def take(self, request: Body) -> tuple[Reply, int]:
-        """Record `request` and return the reply for it, with its request number."""
+    def batch_options(self) -> dict[str, Any]:
+        """How a batch created now will run: `polls` and `outcome`."""
+        return {"polls": self.batch_polls, "outcome": self.batch_outcome}
+
+    def take(self, request: Body, via: str = "chat") -> tuple[Reply, int]:
+        """Record `request` (arrived `via` chat or batch) and return its reply and number."""
         with self._lock:
             self._requests.append(request)
+            self._via.append(via)
             number = len(self._requests)
             if callable(self._script):
                 return as_reply(self._script(request)), number
@@ -332,7 +407,7 @@ class FakeOpenAIServer:
 
     def answer(self, request: Body) -> tuple[int, Body]:
         """Status and body for one request, with no waiting or socket faults (batch lines)."""
-        reply, number = self.take(request)
+        reply, number = self.take(request, via="batch")
         if reply.drop or reply.malformed:
             return 500, error_body(reply.model_copy(update={"status": 500}))
         if reply.status != 200:
@@ -345,10 +420,23 @@ class FakeOpenAIServer:
         with self._lock:
             return list(self._requests)
 
+    @property
+    def chat_requests(self) -> list[Body]:
+        """Only the requests sent to `/v1/chat/completions` (not batch lines)."""
+        with self._lock:
+            return [r for r, via in zip(self._requests, self._via, strict=True) if via == "chat"]
+
+    @property
+    def batch_requests(self) -> list[Body]:
+        """Only the request bodies of batch lines that ran."""
+        with self._lock:
+            return [r for r, via in zip(self._requests, self._via, strict=True) if via == "batch"]
+
     def reset(self) -> None:
         """Forget received requests and restart the script."""
         with self._lock:
             self._requests.clear()
+            self._via.clear()
             self._step = 0
 
     @property
