@@ -7,9 +7,9 @@ locates quotes (offsets) and records provenance, producing the `Briefing`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Precision = Literal["day", "week", "month", "year", "unknown"]
 Status = Literal["scheduled", "held", "proposed", "cancelled", "postponed", "unknown"]
@@ -18,6 +18,12 @@ Scope = Literal["bilateral", "multilateral", "unknown"]
 
 MAX_MEETINGS = 8
 MAX_TENSIONS = 6
+
+# Length caps bound what a small model can emit inside one string (grammar-enforced by the
+# embedded backend), so a looping model stops at the cap instead of at max_tokens.
+Short = Annotated[str, StringConstraints(max_length=120)]
+Phrase = Annotated[str, StringConstraints(max_length=200)]
+Sentence = Annotated[str, StringConstraints(max_length=600)]
 
 
 class Strict(BaseModel):
@@ -37,19 +43,19 @@ class Quote(Strict):
 class Participant(Strict):
     """One side of a meeting: a person, or a specific collective body (then `name` is null)."""
 
-    name: str | None = Field(
+    name: Short | None = Field(
         None,
         description="The person's name in its fullest form found in the article, e.g. "
         "'Joseph Dunford'. Null for a collective body such as 'EU farm ministers'.",
     )
-    aliases: list[str] = Field(
+    aliases: list[Short] = Field(
         default_factory=list,
         max_length=6,
         description="Other spellings or short forms of this name used in the article.",
     )
-    title: str | None = Field(None, description="Title or role as the article gives it.")
-    organization: str | None = Field(None, description="Organization, ministry or body.")
-    country: str | None = Field(None, description="Country the participant represents.")
+    title: Short | None = Field(None, description="Title or role as the article gives it.")
+    organization: Short | None = Field(None, description="Organization, ministry or body.")
+    country: Short | None = Field(None, description="Country the participant represents.")
 
     @model_validator(mode="after")
     def _identified(self) -> Participant:
@@ -65,9 +71,9 @@ class Participant(Strict):
 class Location(Strict):
     """Where a meeting takes place. Each part is null unless the article states it."""
 
-    venue: str | None = Field(None, description="Building or venue, only if stated.")
-    city: str | None = Field(None, description="City, only if stated.")
-    country: str | None = Field(None, description="Country, only if stated or implied by city.")
+    venue: Short | None = Field(None, description="Building or venue, only if stated.")
+    city: Short | None = Field(None, description="City, only if stated.")
+    country: Short | None = Field(None, description="Country, only if stated or implied by city.")
 
 
 class When(Strict):
@@ -84,7 +90,7 @@ class MeetingFormat(Strict):
 
     modality: Modality = Field("unknown", description="in_person, call, video or unknown.")
     scope: Scope = Field("unknown", description="bilateral (two sides) or multilateral.")
-    context_event: str | None = Field(
+    context_event: Phrase | None = Field(
         None,
         description="Larger event it happens on the sidelines of, e.g. 'G-20 foreign "
         "ministers' meeting'.",
@@ -166,10 +172,10 @@ class Briefing(Strict):
 class WhenDraft(Strict):
     """The time words of a meeting, copied from the article (code resolves the date)."""
 
-    text: str | None = Field(
+    text: Short | None = Field(
         None, description="The exact words giving the day or date, e.g. 'on Thursday'; else null."
     )
-    time: str | None = Field(None, description="Time of day if stated, else null.")
+    time: Short | None = Field(None, description="Time of day if stated, else null.")
 
 
 class MeetingDraft(Strict):
@@ -184,8 +190,8 @@ class MeetingDraft(Strict):
         "not agreed), cancelled, postponed, or unknown.",
     )
     format: MeetingFormat = Field(default_factory=MeetingFormat)
-    agenda: list[str] = Field(default_factory=list, max_length=6, description="Stated topics.")
-    evidence: list[str] = Field(
+    agenda: list[Phrase] = Field(default_factory=list, max_length=6, description="Stated topics.")
+    evidence: list[Sentence] = Field(
         default_factory=list,
         max_length=4,
         description="Sentences copied word for word from the article that state this meeting.",
@@ -195,10 +201,10 @@ class MeetingDraft(Strict):
 class TensionDraft(Strict):
     """A stated tension between parties."""
 
-    parties: list[str] = Field(min_length=1, max_length=6)
-    issue: str = Field(description="Short phrase, e.g. 'Crimea sanctions'.")
-    description: str = Field("", description="One neutral sentence.")
-    evidence: list[str] = Field(
+    parties: list[Short] = Field(min_length=1, max_length=6)
+    issue: Phrase = Field(description="Short phrase, e.g. 'Crimea sanctions'.")
+    description: Sentence = Field("", description="One neutral sentence.")
+    evidence: list[Sentence] = Field(
         default_factory=list, max_length=3, description="Sentences copied word for word."
     )
 
@@ -206,6 +212,8 @@ class TensionDraft(Strict):
 class BriefingDraft(Strict):
     """What the model returns for one article."""
 
-    summary: str = Field(description="One to three neutral sentences summarizing the article.")
+    summary: Annotated[str, StringConstraints(max_length=800)] = Field(
+        description="One to three neutral sentences summarizing the article."
+    )
     meetings: list[MeetingDraft] = Field(default_factory=list, max_length=MAX_MEETINGS)
     tensions: list[TensionDraft] = Field(default_factory=list, max_length=MAX_TENSIONS)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CTX = 8192
 MIN_TIMEOUT = 600.0  # CPU decoding of a long article can take minutes
+MAX_TOKENS = 1536  # a full draft of a long article fits; a looping model stops here
 # llama.cpp sampling extras. The repeat penalty is off on purpose: it discourages copying
 # article sentences verbatim (evidence, names like "U.S."), and the schema's maxItems
 # already bound runaway lists. cache_prompt reuses the KV cache on re-asks.
@@ -105,6 +106,9 @@ class EmbeddedBackend:
                         "model": self.model,
                         "mode": self.mode,
                         "timeout": max(self.settings.timeout, MIN_TIMEOUT),
+                        "max_tokens": min(self.settings.max_tokens, MAX_TOKENS),
+                        # the server is in this process: a retry would repeat the same work
+                        "transport_retries": 0,
                     }
                 )
                 self._delegate = OpenAIBackend(
@@ -138,7 +142,7 @@ class EmbeddedBackend:
             "n_ctx": self.n_ctx,
             "temperature": s.temperature,
             "seed": s.seed,
-            "max_tokens": s.max_tokens,
+            "max_tokens": min(s.max_tokens, MAX_TOKENS),
             "sampling": dict(EXTRA_BODY),
         }
 
