@@ -209,8 +209,10 @@ def _from_path(path: Path, published: dt.date | None) -> Article:
             f"{path} is a directory; pass a file, or use `summarizer daily {path}` for a folder"
         )
     html = True if path.suffix.lower() in HTML_SUFFIXES else None  # else sniff the content
-    _check_size(str(path), path.stat().st_size, max(MAX_BYTES, MAX_HTML_BYTES))
     try:
+        with path.open("rb") as f:  # refuse a huge file from its head, without reading it all
+            limit = MAX_HTML_BYTES if html or _sniff_html(f.read(512)) else MAX_BYTES
+        _check_size(str(path), path.stat().st_size, limit)
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from e
