@@ -101,16 +101,21 @@ def brief(
             size=size,
             strategy=strategy,
         )
-        console = Console(highlight=False)
         with open_backend(settings) as engine, _cache(no_cache) as store:
+            if as_json or as_markdown:  # all or nothing: no half-printed document on failure
+                results = [_brief_one(art, engine, settings.strategy, store) for art in articles]
+                render = view.to_markdown if as_markdown else _json
+                typer.echo("\n".join(render(r) for r in results))
+                return
+            console = Console(highlight=False)
             for art in articles:
-                result = _brief_one(art, engine, settings.strategy, store)
-                if as_json:
-                    typer.echo(result.model_dump_json(indent=2))
-                elif as_markdown:
-                    typer.echo(view.to_markdown(result))
-                else:
-                    console.print(view.render_briefing(result))
+                console.print(
+                    view.render_briefing(_brief_one(art, engine, settings.strategy, store))
+                )
+
+
+def _json(briefing: Briefing) -> str:
+    return briefing.model_dump_json(indent=2)
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ fullest name forms and aliases, dates resolved against the publication date, quo
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from summarizer import dates, grounding, names, prompts
 from summarizer.article import Article
@@ -27,11 +28,14 @@ from summarizer.schema import (
     WhenDraft,
 )
 
+_DELIMITER = re.compile(r"<<<\s*ARTICLE|ARTICLE\s*>>>")
+
 
 def build_messages(article: Article, prompt: prompts.Prompt) -> list[dict[str, str]]:
-    """Render the prompt for this article."""
+    """Render the prompt; the article cannot close its own data block early."""
     published = article.published.isoformat() if article.published else None
-    return prompt.render(text=article.text, title=article.title, published=published)
+    text = _DELIMITER.sub("[delimiter removed]", article.text)
+    return prompt.render(text=text, title=article.title, published=published)
 
 
 def resolve_strategy(strategy: str, backend: Backend) -> str:

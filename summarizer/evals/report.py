@@ -23,8 +23,11 @@ REPORT_VERSION = 1
 
 def atomic_write(path: Path, text: str) -> None:
     """Write `text` to `path` via a temp file and `os.replace`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e}") from e
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
