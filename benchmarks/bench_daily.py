@@ -270,8 +270,7 @@ def daily_run(base_url: str, folder: Path, out: Path, cache_path: Path) -> dict[
 def memory_child(base_url: str, n: int, merge: bool) -> None:
     """Child process: brief `n` articles, print peak RSS in MB.
 
-    Without `merge`, the cross-article merge is replaced by an empty one: it is quadratic in
-    the number of meetings (minutes at N=2,000; see benchmarks/README.md), and its memory is
+    Without `merge`, the cross-article merge is replaced by an empty one: its memory is
     transient, bounded by the digest it returns.
     """
     if not merge:
@@ -371,9 +370,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--memory-n", type=int, nargs=2, default=[100, 2000], metavar=("LOW", "HIGH")
     )
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of (b)")
-    parser.add_argument(
-        "--memory-merge", action="store_true", help="keep the (quadratic) merge in memory runs"
-    )
+    parser.add_argument("--memory-merge", action="store_true", help="keep the merge in memory runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--memory", type=int, help=argparse.SUPPRESS)

@@ -72,7 +72,7 @@ class BatchOptions:
 
 def request_body(backend: OpenAIBackend, messages: list[Message]) -> dict[str, Any]:
     """The chat.completions body the sync path would send for these messages."""
-    params = backend._params(messages, grounding.GroundedBriefingDraft)  # the sync call's kwargs
+    params = backend.request_params(messages, grounding.GroundedBriefingDraft)
     for client_only in ("timeout", "max_retries"):
         params.pop(client_only)
     model = params.pop("response_model")
@@ -211,7 +211,7 @@ class BatchExtract:
 
     def _client_args(self) -> dict[str, Any]:
         retries = self.backend.settings.transport_retries
-        return self.backend._client_args() | {"max_retries": retries}
+        return self.backend.client_args() | {"max_retries": retries}
 
     async def _batch(
         self, client: openai.AsyncOpenAI, waiting: dict[str, _Waiting]

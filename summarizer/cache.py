@@ -5,7 +5,9 @@ the prompt hash, the schema hash (of `BriefingDraft`'s JSON schema), the strateg
 backend fingerprint (backend, model, mode, sampling params; never a key). The value is the
 Briefing JSON. The database lives in `platformdirs.user_cache_dir("summarizer")`, or in
 `$SUMMARIZER_CACHE_DIR`. One connection in WAL mode, guarded by a lock; async callers use
-`aget`/`aput`, which run it in a worker thread.
+`aget`/`aput`, which run it in a worker thread. Commits are `synchronous=NORMAL`: they
+survive the process crashing (a killed run keeps what it cached) but not a power loss,
+which at worst costs re-asking the model; no fsync per lookup (each counts a hit).
 """
 
 from __future__ import annotations
@@ -90,6 +92,7 @@ class Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # see the module docstring
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as e:
             raise ConfigError(

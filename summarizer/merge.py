@@ -18,6 +18,8 @@ Tensions merge when their parties match as sets (fuzzy) and their issues are sim
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import Field
@@ -42,6 +44,7 @@ ISSUE_RATIO = 70
 PARTY_RATIO = 85
 AGENDA_RATIO = 90
 PLACE_RATIO = 85
+SamePerson = Callable[[Participant, Participant], bool]
 _PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 _COUNTRIES = {
     "us": "united states", "usa": "united states", "u.s.": "united states",
@@ -111,37 +114,50 @@ class _Group:
 
 
 def merge_meetings(items: list[tuple[SourceRef, Briefing]]) -> list[MergedMeeting]:
-    """Merge the meetings of all briefings (see the module docstring), first-seen order."""
+    """Merge the meetings of all briefings (see the module docstring), first-seen order.
+
+    A meeting joins the first group all of whose members it matches. Only groups holding
+    someone who is the same person as one of its participants can match (a shared side is
+    required), so only those are tried; `names.People` finds them without comparing all.
+    """
     groups: list[_Group] = []
+    people = names.People()
+    groups_of: defaultdict[int, set[int]] = defaultdict(set)  # person id -> groups
     for ref, briefing in items:
         for meeting in briefing.meetings:
             seen = _Seen(ref, meeting, briefing.source.published)
-            group = next((g for g in groups if _fits(seen.meeting, g)), None)
-            if group is None:
-                groups.append(_Group([seen]))
-            else:
-                group.members.append(seen)
+            ids = {i for p in meeting.participants for i in people.matches(p)}
+            tried = sorted({g for i in ids for g in groups_of[i]})
+            k = next((k for k in tried if _fits(meeting, groups[k], people.same)), None)
+            if k is None:
+                k = len(groups)
+                groups.append(_Group())
+            groups[k].members.append(seen)
+            for p in meeting.participants:
+                groups_of[people.id(p)].add(k)
     return [_combine(g.members) for g in groups]
 
 
-def _fits(meeting: Meeting, group: _Group) -> bool:
-    return all(same_meeting(meeting, m.meeting) for m in group.members)
+def _fits(meeting: Meeting, group: _Group, same: SamePerson) -> bool:
+    return all(same_meeting(meeting, m.meeting, same=same) for m in group.members)
 
 
-def same_meeting(a: Meeting, b: Meeting) -> bool:
+def same_meeting(a: Meeting, b: Meeting, *, same: SamePerson = names.same_person) -> bool:
     """The merge rule for two reports of a meeting (see the module docstring)."""
     return (
-        sides_match(a.participants, b.participants)
+        sides_match(a.participants, b.participants, same=same)
         and dates_compatible(a.when, b.when)
         and places_compatible(a.location, b.location)
     )
 
 
-def sides_match(a: list[Participant], b: list[Participant]) -> bool:
+def sides_match(
+    a: list[Participant], b: list[Participant], *, same: SamePerson = names.same_person
+) -> bool:
     """At least one shared side, and no conflicting named participants (unless two match)."""
-    matched = [p for p in a if any(names.same_person(p, q) for q in b)]
-    lone_a = [p for p in a if p.name and not any(names.same_person(p, q) for q in b)]
-    lone_b = [q for q in b if q.name and not any(names.same_person(q, p) for p in a)]
+    matched = [p for p in a if any(same(p, q) for q in b)]
+    lone_a = [p for p in a if p.name and not any(same(p, q) for q in b)]
+    lone_b = [q for q in b if q.name and not any(same(q, p) for p in a)]
     if not matched:
         return False
     return len(matched) >= 2 or not (lone_a and lone_b)

@@ -3,7 +3,8 @@
 - Every whole-file write goes to a temp file in the same folder, is fsynced, then
   `os.replace`d over the target: a reader never sees half a file, a crash never leaves one.
 - The JSONL of briefings is appended line by line, each flushed and fsynced as it completes,
-  so a run killed mid-way keeps every finished article.
+  so a run killed mid-way keeps every finished article. A briefing from the cache is already
+  durable there: its line is queued and fsynced with the next new one, or once at the end.
 - A note we wrote has a sidecar `.NAME.sha256` with the hash of what we wrote. If the note on
   disk no longer matches (the user edited it in Obsidian), it is not overwritten: the new note
   goes to `NAME.new.md` beside it, unless `force`. A note with no sidecar is the user's too.
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import hashlib
 import os
@@ -80,7 +82,10 @@ def write_note(note: Path, text: str, *, force: bool = False) -> Path:
 
 
 class JsonlWriter:
-    """Append one JSON document per line; each line is flushed and fsynced at once."""
+    """Append one JSON document per line; each line is flushed and fsynced at once, unless
+    written with `sync=False` (a line durable elsewhere: it waits for the next synced line
+    or `close`, which fsyncs once).
+    """
 
     def __init__(self, path: Path, *, truncate: bool = True) -> None:
         self.path = path
@@ -90,21 +95,41 @@ class JsonlWriter:
         except OSError as e:
             raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
         self._lock = threading.Lock()
+        self._pending: collections.deque[str] = collections.deque()
 
-    def write(self, line: str) -> None:
-        """Append `line` (one JSON document, no newline) durably; safe from several threads."""
+    def write(self, line: str, *, sync: bool = True) -> None:
+        """Append `line` (one JSON document, no newline); safe from several threads.
+
+        `sync=False` only queues it: no disk access, so an event loop may call it directly.
+        """
+        if not sync:
+            self._pending.append(line)
+            return
         with self._lock:
+            self._drain()
             self._file.write(line.replace("\n", " ") + "\n")
             self._file.flush()
             os.fsync(self._file.fileno())
 
-    async def awrite(self, line: str) -> None:
+    async def awrite(self, line: str, *, sync: bool = True) -> None:
         """`write` in a worker thread, so the event loop never waits on fsync."""
-        await asyncio.to_thread(self.write, line)
+        if sync:
+            await asyncio.to_thread(self.write, line)
+        else:
+            self.write(line, sync=False)
 
     def close(self) -> None:
-        """Close the file."""
-        self._file.close()
+        """Write what is queued, fsync once if anything was, and close the file."""
+        with self._lock:
+            if self._pending:
+                self._drain()
+                self._file.flush()
+                os.fsync(self._file.fileno())
+            self._file.close()
+
+    def _drain(self) -> None:
+        while self._pending:
+            self._file.write(self._pending.popleft().replace("\n", " ") + "\n")
 
     def __enter__(self) -> JsonlWriter:
         return self

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import openai
 import pytest
+from instructor.v2.providers.openai.schema import generate_openai_schema
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from summarizer.backends.openai import OpenAIBackend, retry_after
@@ -312,6 +314,39 @@ async def test_agenerate_concurrently(make: Any, fake_server: Any) -> None:
         *(backend.agenerate(MESSAGES, Pick, context=CONTEXT) for _ in range(4))
     )
     assert [d.value.city for d in done] == ["Rome"] * 4
+
+
+async def test_concurrent_agenerate_shares_one_client_closed_when_done(
+    make: Any, fake_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_server.set_script(lambda body: Reply(content={"city": "Rome"}))
+    made: list[openai.AsyncOpenAI] = []
+    real = openai.AsyncOpenAI
+
+    def counted(**kwargs: Any) -> openai.AsyncOpenAI:
+        made.append(real(**kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(openai, "AsyncOpenAI", counted)
+    backend = make()
+    done = await asyncio.gather(
+        *(backend.agenerate(MESSAGES, Pick, context=CONTEXT) for _ in range(8))
+    )
+    assert [d.value.city for d in done] == ["Rome"] * 8
+    assert len(made) == 1 and made[0].is_closed()
+    await backend.agenerate(MESSAGES, Pick, context=CONTEXT)  # a later call: a new client
+    assert len(made) == 2 and made[1].is_closed()
+
+
+def test_tool_schema_is_built_once_per_response_model(make: Any, fake_server: Any) -> None:
+    fake_server.set_script(lambda body: Reply(content={"city": "Rome"}))
+    backend = make()
+    backend.generate(MESSAGES, Pick, context=CONTEXT)
+    built = generate_openai_schema.cache_info().misses
+    for _ in range(3):
+        backend.generate(MESSAGES, Pick, context=CONTEXT)
+    assert generate_openai_schema.cache_info().misses == built
+    assert fake_server.requests[0]["tools"] == fake_server.requests[-1]["tools"]
 
 
 async def test_agenerate_retries_and_reasks(make: Any, fake_server: Any) -> None:

@@ -244,3 +244,12 @@ def test_sentences_split_on_terminal_punctuation_and_lines() -> None:
         "Then left.",
         "New line",
     ]
+
+
+MIXED = list("ab .-'`\"\t\n\xa0\u2009éø“”—−\u0301Å\u212b\u1100\u1161")
+
+
+@given(st.text(alphabet=st.sampled_from(MIXED)))
+def test_normalize_fast_path_equals_character_by_character(text: str) -> None:
+    # a trailing invisible character forces the per-character path and adds nothing
+    assert normalize(text) == normalize(text + "\u200b")

@@ -1,4 +1,5 @@
 import datetime as dt
+import random
 from typing import Any
 
 from summarizer.merge import (
@@ -7,6 +8,7 @@ from summarizer.merge import (
     merge_meetings,
     merge_tensions,
     places_compatible,
+    same_meeting,
     sides_match,
     union_phrases,
 )
@@ -176,3 +178,43 @@ def test_tensions_merge_by_parties_and_issue() -> None:
         ("arms export licences", [2]),
     ]
     assert merged[0].description == "Nigeria calls it unfair."
+
+
+POOL = [
+    OKONKWO, LINDQVIST, LINDQUIST, SWEDISH_FM, MELNYK,
+    Participant(name="Anna Varga"), Participant(name="Hanna Varga"), Participant(name="A. Varga"),
+    Participant(name="Varga"), Participant(name="Ana Vargas"), Participant(name="Anna Varga-Kis"),
+    Participant(name="Marta Okonkwo-Reyes"), Participant(name="Gen. Marta Reyes"),
+    Participant(name="Marta Reyes", aliases=["Okonkwo-Reyes"]), Participant(name="Okonkwo"),
+    Participant(name="Tarass Melnik", aliases=["Taras Melnyk"]),
+    Participant(organization="EU"), Participant(organization="eu", title="Commission"),
+    Participant(title="Foreign Minister"),
+]  # fmt: skip
+
+
+def _brute_force(items: list[tuple[SourceRef, Briefing]]) -> list[list[int]]:
+    """The merge rule tried against every group: the reference the blocked merge must equal."""
+    groups: list[list[tuple[int, Meeting]]] = []
+    for ref, briefing in items:
+        for meeting in briefing.meetings:
+            group = next((g for g in groups if all(same_meeting(meeting, m) for _, m in g)), None)
+            if group is None:
+                groups.append([(ref.n, meeting)])
+            else:
+                group.append((ref.n, meeting))
+    return [list(dict.fromkeys(n for n, _ in g)) for g in groups]
+
+
+def test_blocked_merge_groups_as_comparing_every_pair() -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        briefings = [
+            _briefing([
+                _meeting(rng.sample(POOL, rng.choice([2, 2, 3])), _day(rng.choice([14, 15, 17])),
+                         city=rng.choice(["Geneva", "Vienna", None]))
+                for _ in range(rng.choice([1, 1, 2]))
+            ])
+            for _ in range(30)
+        ]  # fmt: skip
+        items = _items(*briefings)
+        assert [[s.n for s in m.sources] for m in merge_meetings(items)] == _brute_force(items)

@@ -1,4 +1,5 @@
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,19 @@ def test_jsonl_appends_lines_durably(tmp_path: Path) -> None:
     with JsonlWriter(path):
         pass
     assert path.read_text() == ""
+
+
+def test_jsonl_lines_durable_elsewhere_are_fsynced_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, synced = tmp_path / "day.jsonl", []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    with JsonlWriter(path) as out:
+        for n in range(3):
+            asyncio.run(out.awrite(f'{{"cached": {n}}}', sync=False))
+        assert (path.read_text(), synced) == ("", [])
+        out.write('{"new": 1}')  # a new line is fsynced at once, with the queued ones
+        assert path.read_text().count("\n") == 4 and len(synced) == 1
+        out.write('{"cached": 3}', sync=False)
+    assert path.read_text().splitlines()[-1] == '{"cached": 3}' and len(synced) == 2

@@ -17,13 +17,15 @@ template with it, mangling any article text holding `{{`, `{%` or indented lines
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import functools
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,6 +49,7 @@ from summarizer.schema import Usage
 from summarizer.settings import Settings
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # retries show with --debug; else the error says it all
 
 DEFAULT_MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1"
@@ -63,7 +66,12 @@ _CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 
 @functools.cache
 def _with_context(model: type[T]) -> type[T]:
-    """A same-named subclass whose JSON validation sees the current call's context."""
+    """A same-named subclass whose JSON validation sees the current call's context.
+
+    It is also instructor's `OpenAISchema`, as instructor would make it per request: given
+    one, instructor uses it as is, so its tool schema is built once (instructor caches it
+    per class) instead of a new class and a new schema (~10 ms) every request.
+    """
 
     def validate_json(cls: type[T], /, data: Any, *, context: Any = None, **kw: Any) -> T:
         return model.model_validate_json(data, context=_CONTEXT.get(), **kw)
@@ -71,7 +79,7 @@ def _with_context(model: type[T]) -> type[T]:
     namespace: dict[str, Any] = {"__doc__": model.__doc__, "__module__": model.__module__}
     namespace["__qualname__"] = model.__qualname__
     namespace["model_validate_json"] = classmethod(validate_json)
-    return type(model.__name__, (model,), namespace)
+    return type(model.__name__, (model, instructor.OpenAISchema), namespace)
 
 
 @contextlib.contextmanager
@@ -92,6 +100,14 @@ def answer_text(response: Any) -> str | None:
         return str(message.tool_calls[0].function.arguments)
     text = message.content if message.content is not None else message.refusal
     return str(text) if text is not None else None
+
+
+@dataclass
+class _Shared:
+    """One event loop's async client and how many calls are using it."""
+
+    client: openai.AsyncOpenAI
+    users: int = 0
 
 
 class _Tally:
@@ -160,6 +176,7 @@ class OpenAIBackend:
         self._key = self._resolve_key(settings.api_key, api_key_optional)
         self._lock = threading.Lock()
         self._client: openai.OpenAI | None = None
+        self._async: dict[asyncio.AbstractEventLoop, _Shared] = {}
 
     def __repr__(self) -> str:
         return f"OpenAIBackend(name={self.name!r}, model={self.model!r}, base_url={self.host!r})"
@@ -187,7 +204,10 @@ class OpenAIBackend:
         found["max_tokens"] = s.max_tokens
         return found | ({"extra_body": self.extra_body} if self.extra_body else {})
 
-    def _params(self, messages: list[Message], response_model: type[T]) -> dict[str, Any]:
+    def request_params(self, messages: list[Message], response_model: type[T]) -> dict[str, Any]:
+        """The keyword arguments of instructor's `create` for one request (batch.py builds
+        its request bodies from them, so a batch line is what the direct call sends).
+        """
         s = self.settings
         params: dict[str, Any] = {"messages": messages, "model": self.model}
         params["response_model"] = _with_context(response_model)
@@ -201,23 +221,51 @@ class OpenAIBackend:
     def _sync_client(self) -> openai.OpenAI:
         with self._lock:
             if self._client is None:
-                self._client = openai.OpenAI(**self._client_args())
+                self._client = openai.OpenAI(**self.client_args())
             return self._client
 
-    def _client_args(self) -> dict[str, Any]:
+    @contextlib.asynccontextmanager
+    async def _async_client(self) -> AsyncIterator[openai.AsyncOpenAI]:
+        """The running loop's shared client: made by its first call, closed as soon as no
+        call of that loop uses it, so no connection outlives the loop that made it (each
+        client costs ~20 ms of CPU for its SSL context; a daily run makes one).
+        """
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            shared = self._async.get(loop)
+            if shared is None:
+                shared = self._async[loop] = _Shared(openai.AsyncOpenAI(**self.client_args()))
+            shared.users += 1
+        try:
+            yield shared.client
+        finally:
+            with self._lock:
+                shared.users -= 1
+                idle = shared.users == 0 and self._async.get(loop) is shared
+                if idle:
+                    del self._async[loop]
+            if idle:  # shielded: a task cancelled while closing must not leave sockets open
+                await asyncio.shield(shared.client.close())
+
+    def client_args(self) -> dict[str, Any]:
+        """The openai client's arguments (the key among them: keep them out of logs)."""
         key = self._key.get_secret_value()
         timeout = self.settings.timeout
         return {"base_url": self.base_url, "api_key": key, "max_retries": 0, "timeout": timeout}
 
     def close(self) -> None:
-        """Close the shared sync client (async calls close their own)."""
+        """Close the shared sync client (an async client closes when its calls are done)."""
         client, self._client = self._client, None
         if client is not None:
             client.close()
 
     async def aclose(self) -> None:
-        """Same as `close`, for async callers."""
+        """`close`, and close this loop's async client should one be left (a call cut off)."""
         self.close()
+        with self._lock:
+            shared = self._async.pop(asyncio.get_running_loop(), None)
+        if shared is not None:
+            await shared.client.close()
 
     # --- generate -----------------------------------------------------------------------
 
@@ -229,25 +277,26 @@ class OpenAIBackend:
         create = self._transport(self._sync_client().chat.completions.create, tally)
         with _validation_context(context):
             try:
-                value = self._patched(create)(**self._params(messages, response_model))
+                value = self._patched(create)(**self.request_params(messages, response_model))
             except Exception as exc:
-                raise self._failure(exc, tally) from exc
+                error = self._failure(exc, tally)
+                raise error from _chained(error, exc)
         return self._completion(value, tally)
 
     async def agenerate(
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
-        """Async `generate`, same retry policy; its client lives for this call only, so no
-        connection outlives the event loop that made it (sync `close` cannot close those).
-        """
+        """Async `generate`, same retry policy, on the running loop's shared client."""
         tally = _Tally()
-        async with openai.AsyncOpenAI(**self._client_args()) as client:
+        params = self.request_params(messages, response_model)
+        async with self._async_client() as client:
             create = self._atransport(client.chat.completions.create, tally)
             with _validation_context(context):
                 try:
-                    value = await self._patched(create)(**self._params(messages, response_model))
+                    value = await self._patched(create)(**params)
                 except Exception as exc:
-                    raise self._failure(exc, tally) from exc
+                    error = self._failure(exc, tally)
+                    raise error from _chained(error, exc)
         return self._completion(value, tally)
 
     def _patched(self, create: Callable[..., Any]) -> Callable[..., Any]:
@@ -290,7 +339,7 @@ class OpenAIBackend:
                     with attempt:
                         response = create(*args, **kwargs)
             except Exception as exc:
-                raise self._endpoint_error(exc) from exc
+                raise self._endpoint_error(exc) from self._scrubbed(exc)
             return self._checked(response, tally)
 
         return call
@@ -302,7 +351,7 @@ class OpenAIBackend:
                     with attempt:
                         response = await create(*args, **kwargs)
             except Exception as exc:
-                raise self._endpoint_error(exc) from exc
+                raise self._endpoint_error(exc) from self._scrubbed(exc)
             return self._checked(response, tally)
 
         return call
@@ -341,6 +390,17 @@ class OpenAIBackend:
         tries = self.settings.transport_retries + 1
         return EndpointError(f"{_cause(exc, self.base_url)} (gave up after {tries} attempts)")
 
+    def _scrubbed(self, exc: Exception) -> Exception:
+        """`exc`, its chain's messages with the key masked: a server may echo the key back,
+        and `--debug` prints the chain.
+        """
+        key = self._key.get_secret_value()
+        for link in _chain(exc) if key != NO_KEY else []:
+            link.args = tuple(a.replace(key, "***") if isinstance(a, str) else a for a in link.args)
+            if isinstance(vars(link).get("message"), str):
+                vars(link)["message"] = vars(link)["message"].replace(key, "***")
+        return exc
+
     def _detail(self, exc: Exception) -> str:
         """The server's own error message, short, with the key masked should it echo it."""
         body = getattr(exc, "body", None)
@@ -361,11 +421,20 @@ class OpenAIBackend:
             return tally.fill(ModelError(message, validation_errors=errors))
         if isinstance(exc, instructor.core.IncompleteOutputException):
             limit = self.settings.max_tokens
-            hint = "raise --max-tokens or shorten the article"
+            hint = f"set SUMMARIZER_MAX_TOKENS higher (e.g. {2 * limit}) or shorten the article"
             return tally.fill(TruncatedError(f"answer cut off at max_tokens={limit}", hint=hint))
         if isinstance(exc, SummarizerError):
             return tally.fill(exc) if isinstance(exc, ModelError) else exc
         return tally.fill(ModelError(f"unexpected error from instructor: {exc!r}"))
+
+
+def _chained(error: SummarizerError, exc: Exception) -> BaseException | None:
+    """What `error` is raised from: `exc`, unless `error` already is `exc` or its cause.
+
+    Then it keeps its own cause: `raise error from exc` would close a loop in the chain,
+    and printing that (`--debug`, rich's traceback) never ends.
+    """
+    return error.__cause__ if error is exc or error is exc.__cause__ else exc
 
 
 def _errors(exc: Any) -> list[str]:

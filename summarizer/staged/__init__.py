@@ -1,0 +1,116 @@
+"""The staged extraction strategy, for small local models: code does what they cannot.
+
+1. `candidates`: sentences, meeting triggers and candidate spans (spaCy NER, corrected in code).
+   `parties` reads who meets from the dependency parse of each trigger sentence: small models
+   asked to pick the sides from a list pick the whole list.
+2. `windows`: ±1 sentence around each trigger sentence, overlapping windows merged.
+3. `questions`: one model call per window holding a candidate (a trigger sentence with two
+   parties): is it a meeting, its status, and its time words and places as enums of the
+   window's own spans, so nothing the model returns can be absent from the text. Windows
+   without a candidate are never sent to the model.
+4. `assemble`: window answers merged into meetings, dates resolved, evidence located.
+
+The system prompt is the same for every call, so llama.cpp reuses its KV cache across windows
+and articles; each call's prompt is the size of its window, not of the article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from summarizer import prompts
+from summarizer.article import Article
+from summarizer.backends.base import Backend, Completion
+from summarizer.errors import ModelError
+from summarizer.schema import Briefing, Usage
+from summarizer.staged import assemble
+from summarizer.staged.candidates import analyze
+from summarizer.staged.questions import Options, answer_model, build_messages, options_for
+from summarizer.staged.spans import Sentence
+from summarizer.staged.windows import Window, build_windows
+
+__all__ = ["Plan", "asummarize_staged", "plan", "summarize_staged"]
+
+PROMPT = "staged"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What will be asked about one article: its sentences and the askable windows."""
+
+    sentences: list[Sentence]
+    asks: list[tuple[Window, Options]]
+
+
+def plan(article: Article) -> Plan:
+    """Analyze the article and keep the windows that have at least two candidate sides."""
+    sentences = analyze(article.text)
+    asks = [(w, options_for(w, article)) for w in build_windows(sentences)]
+    return Plan(sentences, [(w, o) for w, o in asks if o.askable])
+
+
+Result = Completion[BaseModel] | ModelError
+
+
+def summarize_staged(article: Article, backend: Backend) -> Briefing:
+    """Extract a briefing window by window (blocking)."""
+    prompt, steps = prompts.load(PROMPT), plan(article)
+    results: list[Result] = []
+    for window, options in steps.asks:
+        model = answer_model(options)
+        messages = build_messages(window, options, article, prompt)
+        try:
+            results.append(backend.generate(messages, model, context={"article": article.text}))
+        except ModelError as e:
+            results.append(e)
+    return _finish(article, backend, prompt, steps, results)
+
+
+async def asummarize_staged(article: Article, backend: Backend) -> Briefing:
+    """Extract a briefing window by window (async; windows are asked concurrently)."""
+    prompt = prompts.load(PROMPT)
+    steps = await asyncio.to_thread(plan, article)
+
+    async def ask(window: Window, options: Options) -> Result:
+        model = answer_model(options)
+        messages = build_messages(window, options, article, prompt)
+        try:
+            return await backend.agenerate(messages, model, context={"article": article.text})
+        except ModelError as e:
+            return e
+
+    results = await asyncio.gather(*(ask(w, o) for w, o in steps.asks))
+    return _finish(article, backend, prompt, steps, list(results))
+
+
+def _finish(
+    article: Article, backend: Backend, prompt: prompts.Prompt, steps: Plan, results: list[Result]
+) -> Briefing:
+    """Merge the answers into a Briefing; a failed window is skipped unless all of them failed."""
+    usage, attempts, model, found = Usage(), 0, "", []
+    for (_, options), result in zip(steps.asks, results, strict=True):
+        if isinstance(result, ModelError):
+            usage += Usage(**{k: v for k, v in result.usage.items() if k in Usage.model_fields})
+            attempts += result.attempts
+            continue
+        usage, attempts, model = usage + result.usage, attempts + result.attempts, result.model
+        found += assemble.found_meetings(result.value, options, article)
+    errors = [r for r in results if isinstance(r, ModelError)]
+    if errors and len(errors) == len(results):
+        first = errors[0]
+        first.usage, first.attempts = usage.model_dump(), attempts
+        raise first
+    meetings = [assemble.to_meeting(f, article) for f in assemble.merge(found)]
+    return assemble.briefing(
+        article,
+        meetings,
+        steps.sentences,
+        prompt=prompt,
+        backend=backend,
+        attempts=attempts,
+        usage=usage,
+        model=model,
+    )

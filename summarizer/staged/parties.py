@@ -1,0 +1,153 @@
+"""Who takes part in the meeting a trigger sentence states, read from spaCy's dependency parse.
+
+Small models asked to pick the sides of a meeting from a list pick the whole list, so code
+picks them: the arguments of the trigger ("X met Y": subject and object; "talks between X and
+Y": the objects of "between"; "X spoke by phone with Y": climb from "phone" to "spoke", then its
+subject and the object of "with"; "X and Y agreed to meet": the subject of "agreed"), each with
+its conjuncts. An argument maps to the side (person, organization, title) that contains it, or
+else the first side inside its phrase ("her counterpart, Gunnar Hallvardsson"). "I"/"we" in a
+transcript is the speaker; "the two leaders"/"they" are the parties of the previous trigger
+sentence. Without a parse, every side in the trigger sentence is a party.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from summarizer.staged.spans import SIDE_LABELS, Sentence, Span
+
+ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
+PARTY_PREPS = frozenset({"with", "between", "among", "by"})
+CLIMB_DEPS = frozenset({"pobj", "prep", "dobj", "compound", "nsubj", "nsubjpass", "attr"})
+COLLECTIVE = re.compile(r"^(?:the\s+)?(?:two|both)\b|^(?:they|them|we)$", re.I)
+REPORTING = frozenset(
+    {"say", "confirm", "announce", "deny", "report", "tell", "describe", "refer", "welcome",
+     "criticize", "criticise", "cancel", "postpone", "follow", "prepare", "call"}
+)  # fmt: skip
+PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
+_DATELINE = re.compile(r"^[A-Z][^a-z]{1,40}?(?:,[^-–—(]{1,40})?(?:\([^)]{1,40}\))?\s+[-–—]\s+")
+LOOKBACK = 5  # sentences a collective "the two" may refer back over
+
+
+def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tuple[Span, ...]]:
+    """The parties of each sentence's meeting (empty for sentences without a trigger);
+    `docs` are the sentences' spaCy parses, None without spaCy.
+    """
+    out: list[tuple[Span, ...]] = []
+    recent: list[tuple[int, tuple[Span, ...]]] = []
+    for i, sentence in enumerate(sentences):
+        if not sentence.trigger:
+            out.append(())
+            continue
+        dateline = _DATELINE.match(sentence.text)
+        cut = sentence.start + (dateline.end() if dateline else 0)
+        sides = [s for s in sentence.spans if s.label in SIDE_LABELS and s.start >= cut]
+        if docs is None:
+            parties, collective = sides, False
+        else:
+            last = recent[-1][1] if recent else ()
+            parties, collective = _from_parse(docs[i], sentence, sides, last)
+        if collective and len(parties) < 2:
+            earlier = [p for j, p in recent if i - j <= LOOKBACK]
+            parties = list(earlier[-1]) if earlier else parties
+        found = tuple(dict.fromkeys(parties))
+        out.append(found)
+        if len(found) >= 2:
+            recent.append((i, found))
+    return out
+
+
+def _from_parse(
+    doc: Any, sentence: Sentence, sides: list[Span], earlier: tuple[Span, ...]
+) -> tuple[list[Span], bool]:
+    """Parties of the first trigger with two of them (else the best found), and whether a
+    collective ("the two", "they") stood among the arguments.
+    """
+    best: list[Span] = []
+    collective = False
+    for start, end in sentence.trigger_at:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        parties: list[Span] = []
+        # the trigger can be a party itself: "informed his counterpart"
+        itself = [span.root] if span.root.dep_ in ARGUMENT_DEPS else []
+        for token in [*itself, *arguments(span.root)]:
+            phrase = _phrase(token)
+            if COLLECTIVE.search(phrase) and len(phrase.split()) <= 3:
+                collective = True
+            if token.lower_ == "we":
+                collective = True
+            found = sides_of(token, sides, sentence.speaker, sentence.start)
+            found = found or _pronoun(token, sides, sentence.start, earlier)
+            parties += [s for s in found if s not in parties]
+        if len(parties) >= 2:
+            return parties, collective
+        best = parties if len(parties) > len(best) else best
+    return best, collective
+
+
+def arguments(trigger: Any) -> list[Any]:
+    """The argument tokens of a trigger token (see the module docstring), in order."""
+    heads = [trigger]
+    token = trigger
+    while token.dep_ in CLIMB_DEPS and token.head is not token and token.pos_ != "VERB":
+        if token.head.lemma_.lower() in REPORTING:
+            break  # "the ministry confirmed the talks": the ministry is no party
+        token = token.head
+        heads.append(token)
+    for _ in range(3):  # "agreed to meet", "is due to hold talks": the subject is higher up
+        if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+            break
+        if token.dep_ not in ("xcomp", "acomp", "ccomp", "advcl") or token.head is token:
+            break
+        token = token.head
+        heads.append(token)
+    found: list[Any] = []
+    for head in heads:
+        for child in head.children:
+            if child in heads:
+                continue
+            if child.dep_ in ARGUMENT_DEPS:
+                found += [child, *child.conjuncts]
+            elif child.dep_ == "prep" and child.lower_ in PARTY_PREPS:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        found += [obj, *obj.conjuncts]
+    return list(dict.fromkeys(found))
+
+
+def sides_of(token: Any, sides: list[Span], speaker: Span | None, offset: int = 0) -> list[Span]:
+    """The sides an argument token stands for: the speaker for "I"/"we"; the people named in
+    its phrase ("the two water ministers, Tomasz Brel and Farida Nasser"); else the side
+    containing it, else the preferred side inside its phrase; [] for a place or a pronoun.
+    `offset` is where the token's sentence starts in the article.
+    """
+    if token.lower_ in ("i", "we"):
+        return [speaker] if speaker else []
+    at = offset + token.idx
+    left = offset + token.left_edge.idx
+    right = offset + token.right_edge.idx + len(token.right_edge)
+    inside = [s for s in sides if left <= s.start and s.end <= right]
+    people = [s for s in inside if s.label == "PERSON"]
+    if people:
+        return people
+    containing = [s for s in sides if s.start <= at < s.end]
+    if containing:
+        return containing[:1]
+    return sorted(inside, key=lambda s: PREFERENCE.index(s.label))[:1]
+
+
+def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ...]) -> list[Span]:
+    """He/she: the last person named before it in the sentence, else in the last candidate."""
+    if token.lower_ not in ("he", "she"):
+        return []
+    before = [s for s in sides if s.label == "PERSON" and s.end <= offset + token.idx]
+    if before:
+        return before[-1:]
+    return [s for s in earlier if s.label == "PERSON"][:1]
+
+
+def _phrase(token: Any) -> str:
+    return str(token.doc[token.left_edge.i : token.i + 1].text)

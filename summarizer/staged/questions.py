@@ -1,0 +1,219 @@
+"""Stage 3: the closed questions asked about one window, as a response model built for it.
+
+The window's candidates (trigger sentences with two parties, see `parties`) are listed; for
+each the model answers whether it is a meeting and, if so, its status (an enum), `when` (a
+`Literal` of the window's time words, or null) and `city`/`country` (a `Literal` of its places).
+llama.cpp turns the JSON schema into a grammar, so a name or date the window does not contain
+cannot be produced. Every list has `maxItems` (small models loop on open lists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import GenericAlias
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, create_model
+
+from summarizer import grounding, names, prompts
+from summarizer.article import Article
+from summarizer.backends.base import Message
+from summarizer.schema import Participant, Status, Strict
+from summarizer.staged.candidates import is_prose
+from summarizer.staged.spans import Sentence, Span
+from summarizer.staged.windows import Window
+
+MAX_SIDES = 5
+MAX_TOPICS = 2
+TOPIC_CHARS = 48
+SENTENCE_WORDS = 10
+DEMONYMS = {
+    "american": "United States", "british": "United Kingdom", "chinese": "China",
+    "french": "France", "german": "Germany", "turkish": "Turkey", "russian": "Russia",
+    "japanese": "Japan", "south korean": "South Korea", "korean": "South Korea",
+    "dutch": "Netherlands", "greek": "Greece", "spanish": "Spain", "swiss": "Switzerland",
+    "polish": "Poland", "swedish": "Sweden", "danish": "Denmark", "finnish": "Finland",
+    "norwegian": "Norway", "icelandic": "Iceland", "irish": "Ireland", "ukrainian": "Ukraine",
+    "israeli": "Israel", "iranian": "Iran", "iraqi": "Iraq", "saudi": "Saudi Arabia",
+    "emirati": "United Arab Emirates", "indian": "India", "pakistani": "Pakistan",
+    "kenyan": "Kenya", "georgian": "Georgia", "egyptian": "Egypt", "brazilian": "Brazil",
+    "mexican": "Mexico", "canadian": "Canada", "australian": "Australia", "italian": "Italy",
+    "portuguese": "Portugal", "belgian": "Belgium", "austrian": "Austria",
+    "hungarian": "Hungary", "romanian": "Romania", "lithuanian": "Lithuania",
+    "latvian": "Latvia", "estonian": "Estonia", "moldovan": "Moldova", "kazakh": "Kazakhstan",
+    "ethiopian": "Ethiopia", "nigerian": "Nigeria", "argentine": "Argentina",
+    "argentinian": "Argentina", "chilean": "Chile", "tanzanian": "Tanzania",
+    "ugandan": "Uganda", "croatian": "Croatia", "serbian": "Serbia", "czech": "Czech Republic",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible meeting: a trigger sentence and the sides its parse names as parties."""
+
+    sentence: Sentence
+    sides: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a window's answer may contain: side labels (-> participants), time words, places,
+    and the candidate meetings (code-chosen parties) the model is asked about.
+    """
+
+    sides: dict[str, Participant]
+    times: tuple[str, ...]
+    places: tuple[str, ...]
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def askable(self) -> bool:
+        """A candidate with two sides: otherwise no meeting is stated and nothing is asked."""
+        return bool(self.candidates)
+
+
+def country_of(demonym: str, article: str) -> str | None:
+    """The country a nationality word names: a small table of real ones, else an article word
+    sharing its first five letters ("Velorian" -> "Veloria"); None when neither is found.
+    """
+    key = grounding.fold(demonym)
+    if key in DEMONYMS:
+        return DEMONYMS[key]
+    words = {w for w in _capitalized(article) if grounding.fold(w) != key}
+    found = [w for w in words if len(key) >= 5 and grounding.fold(w)[:5] == key[:5]]
+    return min(found, key=len) if found else None
+
+
+def _capitalized(text: str) -> list[str]:
+    return [w.strip(".,;:!?\"'()’”") for w in text.split() if w[:1].isupper()]
+
+
+def options_for(window: Window, article: Article) -> Options:
+    """The sides, time words and places of `window`, deduplicated, in order of appearance."""
+    prose = [s for s in window.sentences if is_prose(s.text)]
+    ordered = [s for s in prose if s.trigger] + [s for s in prose if not s.trigger]
+    spans = [s for sentence in ordered for s in sentence.spans]
+    sides: dict[str, Participant] = {}
+    for span in spans:
+        found = _side(span, spans, article.text)
+        if found is not None:
+            label, participant = found
+            sides.setdefault(label, participant)
+    times = _unique(s.text for s in spans if s.label == "TIME")
+    places = _unique(s.text for s in spans if s.label in ("GPE", "LOC", "FAC"))
+    countries = (country_of(s.text, article.text) for s in spans if s.label == "NORP")
+    places = _unique([*places, *(c for c in countries if c)])
+    candidates = []
+    for sentence in window.triggers:
+        labels = []
+        for party in sentence.parties:
+            found = _side(party, [*sentence.spans, *spans], article.text)
+            if found is not None:
+                sides.setdefault(*found)
+                labels.append(found[0])
+        labels = list(dict.fromkeys(labels))
+        if len(labels) >= 2:
+            candidates.append(Candidate(sentence, tuple(labels[:MAX_SIDES])))
+    return Options(sides, times, places, tuple(candidates))
+
+
+def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant] | None:
+    inside = [s for s in spans if span.start <= s.start and s.end <= span.end and s != span]
+    if span.label == "PERSON":
+        [person] = names.canonicalize([Participant(name=span.text)], article)
+        return person.name or span.text, person
+    if span.label == "ORG":
+        outer = [s for s in spans if s.label == "TITLE" and s.start <= span.start < s.end]
+        return None if outer else (span.text, Participant(organization=span.text))
+    if span.label == "TITLE":
+        after = article[span.end : span.end + 6]
+        following = [s for s in spans if s.label == "ORG" and span.end < s.start <= span.end + 6]
+        of_org = following[0].text if following and after.startswith((" from ", " of ")) else None
+        org = next((s.text for s in inside if s.label == "ORG"), of_org)
+        norp = next((s.text for s in inside if s.label in ("NORP", "GPE")), None)
+        title = span.text
+        for part in (org, norp):
+            title = title.replace(part, " ", 1) if part else title
+        title = " ".join(title.replace("’", "'").split("'")[-1].split()) or span.text
+        title = title.removeprefix("s ").strip()
+        gpe = norp and any(s.text == norp and s.label == "GPE" for s in inside)
+        country = (norp if gpe else country_of(norp, article)) if norp else None
+        return span.text, Participant(title=title, organization=org, country=country)
+    return None
+
+
+def _unique(items: Any) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(grounding.fold(item), item)
+    return tuple(seen.values())
+
+
+def _choice(values: tuple[str, ...]) -> Any:
+    """`Literal[values]` (or the null type when there are none)."""
+    return Literal.__getitem__(values) if values else type(None)
+
+
+def _list_of(item: Any) -> Any:
+    """`list[item]` for an item type built at run time."""
+    return GenericAlias(list, (item,))
+
+
+def answer_model(options: Options) -> type[BaseModel]:
+    """The response model for one window: one answer per candidate, in order; a candidate
+    that is no meeting is just `{"meeting": false}` (fewer tokens to generate).
+    """
+    place = _choice(options.places)
+    topic = Annotated[str, StringConstraints(min_length=2, max_length=TOPIC_CHARS)]
+    no: type[BaseModel] = create_model(
+        "NoMeeting", __base__=Strict, meeting=(Literal[False], Field(description="Not a meeting."))
+    )
+    yes: type[BaseModel] = create_model(
+        "Meeting",
+        __base__=Strict,
+        meeting=(Literal[True], Field(description="The sentence states this meeting.")),
+        status=(Status, Field(description="held, scheduled, proposed, cancelled, postponed.")),
+        when=(
+            _choice(options.times) | None,
+            Field(description="The time words of this meeting, from the options, or null."),
+        ),
+        city=(place | None, Field(description="City where they meet, or null.")),
+        country=(place | None, Field(description="Country where they meet, or null.")),
+        topics=(
+            _list_of(topic),
+            Field(max_length=MAX_TOPICS, description="Topics the passage states, or []."),
+        ),
+    )
+    n = len(options.candidates)
+    return create_model(
+        "WindowAnswer",
+        __base__=Strict,
+        answers=(_list_of(no | yes), Field(min_length=n, max_length=n)),
+    )
+
+
+def build_messages(
+    window: Window, options: Options, article: Article, prompt: prompts.Prompt
+) -> list[Message]:
+    """The chat messages for one window: the fixed system prompt, then passage and options."""
+    published = article.published.isoformat() if article.published else None
+    return prompt.render(
+        passage=window.text(article.text),
+        published=published,
+        candidates=[_candidate(i, c) for i, c in enumerate(options.candidates, 1)],
+        times=_listing(options.times),
+        places=_listing(options.places),
+    )
+
+
+def _candidate(number: int, candidate: Candidate) -> str:
+    """One line of the prompt: `1. "A" and "B" in the sentence beginning "..."`."""
+    words = candidate.sentence.text.split()
+    opening = " ".join(words[:SENTENCE_WORDS]) + (" ..." if len(words) > SENTENCE_WORDS else "")
+    sides = " and ".join(f'"{s}"' for s in candidate.sides)
+    return f'{number}. {sides}, in the sentence "{opening}"'
+
+
+def _listing(values: tuple[str, ...]) -> str:
+    """Options as the prompt lists them: `"A", "B"`, or `none`."""
+    return ", ".join(f'"{v}"' for v in values) if values else "none"

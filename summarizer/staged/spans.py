@@ -1,0 +1,35 @@
+"""The pieces of an article the staged strategy works with: spans and sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SIDE_LABELS = frozenset({"PERSON", "ORG", "TITLE"})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the article: `label` is PERSON, ORG, TITLE, NORP, GPE, LOC, FAC or TIME."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence (or line) of the article with its offsets, trigger and spans."""
+
+    start: int
+    end: int
+    text: str
+    trigger: str | None = None
+    spans: tuple[Span, ...] = ()
+    trigger_at: tuple[tuple[int, int], ...] = ()  # offsets of trigger words in `text`
+    speaker: Span | None = None  # the transcript speaker whose turn this sentence is in
+    parties: tuple[Span, ...] = ()  # who meets, per the trigger's arguments (see parties.py)
+
+    def labelled(self, *labels: str) -> list[Span]:
+        """This sentence's spans with one of `labels`, in order."""
+        return [s for s in self.spans if s.label in labels]

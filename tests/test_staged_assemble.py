@@ -1,0 +1,152 @@
+"""Stage 4 of the staged strategy (merge, coreference, status, evidence) and the whole path
+through a scripted backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from summarizer.article import Article
+from summarizer.backends.fake import FakeBackend
+from summarizer.errors import ModelError
+from summarizer.schema import Participant
+from summarizer.staged import asummarize_staged, plan, summarize_staged
+from summarizer.staged.assemble import Found, decide_status, merge, modality, status_cue
+
+TEXT = (
+    "Jack Straw, the British foreign secretary, met Sergei Ivanov in Moscow on Monday. "
+    "The talks covered Iraq, an aide said.\n\n"
+    "Bread prices in the capital rose sharply last year, according to shop owners. "
+    "Grain exports fell too, the statistics office said in its monthly report.\n\n"
+    "Mr Straw and Ivanov will meet again in London next month, the Foreign Office said."
+)
+ARTICLE = Article(text=TEXT, title="Straw in Moscow", published=dt.date(2003, 2, 5))
+STRAW, IVANOV = Participant(name="Jack Straw"), Participant(name="Sergei Ivanov")
+
+
+def _found(people: list[Participant], **kw: Any) -> Found:
+    return Found(participants=people, **({"status": "held"} | kw))
+
+
+def _answer(*meetings: dict[str, Any]) -> dict[str, Any]:
+    """One reply per candidate; `{}` means "not a meeting"."""
+    base = {"meeting": True, "when": None, "status": "unknown", "city": None, "country": None,
+            "topics": []}  # fmt: skip
+    return {"answers": [base | m if m else {"meeting": False} for m in meetings]}
+
+
+def test_same_sides_in_two_windows_is_one_meeting() -> None:
+    a = _found([STRAW, IVANOV], when_text="Monday", date=dt.date(2003, 2, 3), agenda=["Iraq"])
+    b = _found([Participant(name="Straw"), IVANOV], city="Moscow", agenda=["Iraq", "oil"])
+    [one] = merge([a, b])
+    assert [p.name for p in one.participants] == ["Jack Straw", "Sergei Ivanov"]
+    assert (one.when_text, one.city, one.agenda) == ("Monday", "Moscow", ["Iraq", "oil"])
+
+
+def test_same_sides_on_different_days_or_statuses_stay_apart() -> None:
+    a = _found([STRAW, IVANOV], date=dt.date(2003, 2, 3))
+    b = _found([STRAW, IVANOV], date=dt.date(2003, 3, 1))
+    c = _found([STRAW, IVANOV], status="scheduled")
+    assert len(merge([a, b, c])) == 3
+
+
+def test_surname_and_honorific_corefer_with_the_full_name() -> None:
+    other = _found([Participant(name="Mr Straw"), Participant(title="defence minister")])
+    assert len(merge([_found([STRAW, Participant(title="defence minister")]), other])) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Greece has cancelled a meeting between the two ministers.", "cancelled"),
+        ("The talks were postponed until Monday.", "postponed"),
+        ("Khanna wrote to both sides proposing that they meet next week.", "proposed"),
+        ("The two will meet in Oslo next month.", "scheduled"),
+        ("Ferrer met Dahl this morning.", "held"),
+        ("Ferrer, who met Dahl on Monday, will meet him again.", None),
+    ],
+)
+def test_status_cue(sentence: str, status: str | None) -> None:
+    assert status_cue(sentence) == status
+
+
+def test_status_from_date_when_words_are_silent() -> None:
+    published = dt.date(2023, 3, 8)  # a Wednesday
+    assert decide_status("scheduled", "Pryce and Vik talks, Tuesday", "Tuesday", published) == (
+        "held"
+    )
+    assert decide_status("unknown", "Talks between them", None, published) == "unknown"
+
+
+def test_modality_from_evidence_words() -> None:
+    assert modality("They spoke by video link.") == "video"
+    assert modality("She phoned him on Sunday.") == "call"
+    assert modality("They met in Oslo.") == "in_person"
+    assert modality("") == "unknown"
+
+
+def test_summarize_staged_builds_a_grounded_briefing() -> None:
+    windows = plan(ARTICLE).asks
+    assert len(windows) == 2
+    backend = FakeBackend(
+        [
+            _answer({"when": "Monday", "status": "held", "city": "Moscow", "topics": ["Iraq"]}),
+            _answer({"when": "next month", "status": "scheduled", "city": "London"}),
+        ]
+    )  # fmt: skip
+    briefing = summarize_staged(ARTICLE, backend)
+    held, scheduled = briefing.meetings
+    assert [p.name for p in held.participants] == ["Jack Straw", "Sergei Ivanov"]
+    assert "Straw" in held.participants[0].aliases
+    assert (held.when.date, held.status, held.location.city) == (
+        dt.date(2003, 2, 3),
+        "held",
+        "Moscow",
+    )
+    assert held.evidence[0].text == TEXT[: TEXT.index("Monday.") + 7]
+    assert held.evidence[0].start == 0
+    assert (scheduled.when.date, scheduled.when.precision) == (dt.date(2003, 3, 1), "month")
+    assert scheduled.format.scope == "bilateral"
+    assert briefing.summary.startswith("Jack Straw, the British foreign secretary, met")
+    provenance = briefing.provenance
+    assert (provenance.strategy, provenance.attempts, provenance.prompt_name) == (
+        "staged",
+        2,
+        "staged-v1",
+    )
+    assert provenance.usage.prompt_tokens == sum(
+        len("".join(m["content"] for m in call)) // 4 for call in backend.calls
+    )
+
+
+def test_an_article_without_meetings_never_calls_the_model() -> None:
+    text = "Inflation rose to 9 per cent in June, the statistics office said on Friday."
+    backend = FakeBackend()
+    briefing = summarize_staged(Article(text=text), backend)
+    assert (briefing.meetings, backend.calls) == ([], [])
+    assert briefing.provenance.attempts == 0
+
+
+def test_a_failed_window_is_skipped_but_all_failing_raises() -> None:
+    ok = _answer({"status": "held"})
+    backend = FakeBackend([ModelError("bad", attempts=3), ok])
+    assert len(summarize_staged(ARTICLE, backend).meetings) == 1
+    with pytest.raises(ModelError):
+        summarize_staged(ARTICLE, FakeBackend([ModelError("bad", attempts=3)]))
+
+
+def test_a_candidate_the_model_rejects_is_no_meeting() -> None:
+    backend = FakeBackend([_answer({}), _answer({})])
+    briefing = summarize_staged(ARTICLE, backend)
+    assert briefing.meetings == []
+    assert briefing.provenance.attempts == 2
+
+
+async def test_async_path_matches_the_blocking_one() -> None:
+    reply = _answer({"status": "held"})
+    blocking = summarize_staged(ARTICLE, FakeBackend([reply]))
+    concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply]))
+    assert concurrent.meetings == blocking.meetings

@@ -1,0 +1,99 @@
+"""Stage 1 of the staged strategy: sentence split, meeting triggers, candidate spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.staged import candidates
+from summarizer.staged.candidates import analyze, find_trigger, is_prose, split_sentences
+
+ARTICLE = (
+    "Mayor meets lithium firm\n\n"
+    "Tarnwick's mayor, Agnes Pryce, met a delegation from Halden Lithium on Tuesday. "
+    "The Velorian interior minister will meet his Castamiri counterpart next week. "
+    "Inflation rose to 9 per cent, the statistics office said."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger"),
+    [
+        ("Agnes Pryce met a delegation from Halden Lithium on Tuesday.", "meet"),
+        ("The two ministers held talks in Geneva for three hours.", "talk"),
+        ("She phoned her Dutch counterpart on Sunday, the ministry said.", "phone"),
+        ("He called his counterpart on Sunday, officials said.", "call"),
+        ("The president hosted the prime minister at his residence.", "host"),
+        ("They spoke on the sidelines of the G-20 gathering.", "sidelines"),
+        ("The leaders will sit down in Oslo next month, aides said.", "sit down"),
+    ],
+)
+def test_trigger_found_by_lemma(sentence: str, trigger: str) -> None:
+    assert find_trigger(sentence) == trigger
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The union called for a strike over pay on Monday.",  # "call for" is a demand
+        "She called on the assembly to send an independent team.",
+        "Analysts said the two presidents could meet if a mediator paid.",  # hypothetical
+        "Rival military chiefs to meet in Seravan",  # a headline: no final punctuation
+        "Inflation rose to 9 per cent, the statistics office said.",
+    ],
+)
+def test_no_trigger(sentence: str) -> None:
+    assert find_trigger(sentence) is None
+
+
+def test_prose_excludes_headlines_and_bylines_but_keeps_speaker_lines() -> None:
+    assert not is_prose("By Tomas Hale, security correspondent")
+    assert not is_prose("Mayor meets lithium firm")
+    assert is_prose("WULANDARI: Yes.")
+    assert is_prose("The ministers met in Bergen on Wednesday.")
+
+
+def test_split_sentences_keeps_abbreviations_and_splits_lines() -> None:
+    text = "U.S. Gen. Marta Reyes met him. They talked.\nA new line"
+    parts = [text[a:b] for a, b in split_sentences(text)]
+    assert parts == ["U.S. Gen. Marta Reyes met him.", "They talked.", "A new line"]
+
+
+def test_analyze_finds_people_titles_times_and_triggers() -> None:
+    sentences = analyze(ARTICLE)
+    assert [s.trigger for s in sentences] == [None, "meet", "meet", None]
+    first = {(s.text, s.label) for s in sentences[1].spans}
+    assert ("Agnes Pryce", "PERSON") in first  # whatever label spaCy gives the name
+    assert ("Halden Lithium", "ORG") in first
+    assert ("Tuesday", "TIME") in first
+    assert not any("mayor" in s.text for s in sentences[1].spans)  # title beside a name
+    titles = [s.text for s in sentences[2].labelled("TITLE")]
+    assert titles == ["Velorian interior minister", "Castamiri counterpart"]
+    assert "next week" in [s.text for s in sentences[2].labelled("TIME")]
+
+
+def test_offsets_point_into_the_article() -> None:
+    for sentence in analyze(ARTICLE):
+        assert ARTICLE[sentence.start : sentence.end] == sentence.text
+        for span in sentence.spans:
+            assert ARTICLE[span.start : span.end] == span.text
+
+
+def test_transcript_speaker_is_a_person_but_a_system_line_is_not() -> None:
+    text = (
+        "Guest: Foreign Minister Ratna Wulandari.\n"
+        "WULANDARI: We are doing a great deal.\nI spoke with Claire Hollis on Thursday.\n"
+        "SYSTEM: the ministers met in Geneva."
+    )
+    people = [s.text for sentence in analyze(text)[1:] for s in sentence.labelled("PERSON")]
+    assert people == ["WULANDARI", "Claire Hollis"]
+
+
+def test_regex_fallback_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(candidates, "nlp", lambda: None)
+    sentences = analyze(ARTICLE)
+    assert sentences[1].trigger == "meet"
+    labels = {(s.text, s.label) for s in sentences[1].spans}
+    assert ("Agnes Pryce", "PERSON") in labels
+    assert ("Tuesday", "TIME") in labels
+    titles = [s.text for s in sentences[2].labelled("TITLE")]
+    assert titles == ["Velorian interior minister", "Castamiri counterpart"]
