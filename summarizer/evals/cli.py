@@ -97,7 +97,7 @@ def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
     strategy = settings.strategy
     try:
         results = run_cases(
-            load_cases(suite.cases or ""),
+            suite.select(load_cases(suite.cases or "")),
             backend,
             summarize=default_summarize(suite.prompt, strategy),
             cfg=suite.scoring(),
@@ -195,7 +195,8 @@ def run_command(
         base = load_report(baseline) if baseline else None
         if predictions is not None:
             cfg = suite.scoring()
-            run = RunResult(score_predictions(load_cases(suite.cases or ""), predictions, cfg))
+            selected = suite.select(load_cases(suite.cases or ""))
+            run = RunResult(score_predictions(selected, predictions, cfg))
             run.meta = _meta(suite, predictions=predictions)
         else:
             settings = make_settings(

@@ -21,7 +21,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from summarizer.errors import ConfigError
-from summarizer.evals.cases import read_yaml, validation_message
+from summarizer.evals.cases import GoldCase, read_yaml, validation_message
 from summarizer.evals.fields import FieldConfig
 from summarizer.evals.match import DEFAULT_THRESHOLD, SOFT_THRESHOLD
 from summarizer.evals.metrics import METRIC_NAMES
@@ -37,6 +37,7 @@ class Suite(BaseModel):
 
     name: str = "eval"
     cases: str | None = Field(None, description="Directory or glob of case files.")
+    only: list[str] | None = Field(None, description="Run only these case ids (default: all).")
     backend: BackendName | None = None
     model: str | None = None
     base_url: str | None = None
@@ -50,6 +51,15 @@ class Suite(BaseModel):
     tolerances: dict[str, float] = Field(default_factory=dict)
     default_tolerance: float = Field(DEFAULT_TOLERANCE, ge=0)
     price_table: str | None = Field(None, description="YAML/JSON price table (USD per 1M).")
+
+    def select(self, cases: list[GoldCase]) -> list[GoldCase]:
+        """The suite's cases: all of them, or those named in `only` (unknown ids are an error)."""
+        if self.only is None:
+            return cases
+        unknown = sorted(set(self.only) - {c.id for c in cases})
+        if unknown:
+            raise ConfigError(f"suite {self.name}: unknown case id(s) {', '.join(unknown)}")
+        return [c for c in cases if c.id in set(self.only)]
 
     @field_validator("thresholds", "tolerances")
     @classmethod

@@ -38,3 +38,26 @@ def test_malformed_suite_yaml(tmp_path: Any) -> None:
     path.write_text("cases: [c\n")
     with pytest.raises(ConfigError, match=r"suite\.yaml:\d+: malformed YAML"):
         load_suite(path)
+
+
+def test_only_selects_named_cases_and_rejects_unknown_ids() -> None:
+    from summarizer.evals.cases import parse_case
+    from summarizer.evals.suite import Suite
+
+    def case(case_id: str) -> Any:
+        return parse_case(
+            {
+                "id": case_id,
+                "source": "original",
+                "article": {"title": "t", "text": "x"},
+                "expected": {"meetings": [], "tensions": [], "optional_meetings": []},
+                "notes": "",
+            },
+            f"{case_id}.yaml",
+        )
+
+    cases = [case("01-a"), case("02-b"), case("03-c")]
+    assert [c.id for c in Suite(only=["03-c", "01-a"]).select(cases)] == ["01-a", "03-c"]
+    assert Suite().select(cases) == cases
+    with pytest.raises(ConfigError, match="unknown case id"):
+        Suite(only=["09-z"]).select(cases)
