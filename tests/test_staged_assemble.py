@@ -14,7 +14,15 @@ from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
 from summarizer.schema import Participant
 from summarizer.staged import asummarize_staged, plan, summarize_staged
-from summarizer.staged.assemble import Found, decide_status, merge, modality, status_cue
+from summarizer.staged.assemble import (
+    Found,
+    decide_status,
+    decide_when,
+    merge,
+    modality,
+    status_cue,
+)
+from summarizer.staged.candidates import analyze
 
 TEXT = (
     "Jack Straw, the British foreign secretary, met Sergei Ivanov in Moscow on Monday. "
@@ -79,6 +87,15 @@ def test_status_from_date_when_words_are_silent() -> None:
         "held"
     )
     assert decide_status("unknown", "Talks between them", None, published) == "unknown"
+
+
+def test_when_prefers_the_candidates_own_sentence() -> None:
+    [sentence] = analyze("Lipovac and Brekke met on December 30 in Ostvik, aides said last autumn.")
+    assert decide_when("last autumn", sentence) == "last autumn"  # in the sentence: kept
+    [other] = analyze("Lipovac and Brekke met on December 30 in Ostvik, the aides said.")
+    assert decide_when("Friday", other) == "December 30"
+    [bare] = analyze("Lipovac and Brekke met in Ostvik, the aides told reporters.")
+    assert decide_when("Friday", bare) == "Friday"
 
 
 def test_modality_from_evidence_words() -> None:

@@ -80,21 +80,40 @@ def found_meetings(answer: BaseModel, options: Options, article: Article) -> lis
         if len(people) < 2:
             continue
         sentence = candidate.sentence.text
-        status = decide_status(reply.status, sentence, reply.when, article.published)
-        resolved = dates.resolve(reply.when, article.published, tense=dates.tense_for(status))
+        when = decide_when(reply.when, candidate.sentence)
+        status = decide_status(reply.status, sentence, when, article.published)
+        resolved = dates.resolve(when, article.published, tense=dates.tense_for(status))
+        city, country = (_in(p, sentence) for p in (reply.city, reply.country))
         out.append(
             Found(
                 participants=people,
                 status=status,
-                when_text=reply.when,
-                city=reply.city,
-                country=reply.country if reply.country != reply.city else None,
+                when_text=when,
+                city=city,
+                country=country if country != city else None,
                 agenda=[a.strip() for a in reply.topics if a.strip()],
                 evidence=[sentence],
                 date=resolved.date,
             )
         )
     return out
+
+
+def decide_when(answered: str | None, sentence: Sentence) -> str | None:
+    """The model's time words if the candidate's sentence holds them; else that sentence's
+    first time words; else the model's (from a neighbouring sentence).
+    """
+    own = [s.text for s in sentence.labelled("TIME")]
+    if answered in own or not own:
+        return answered
+    return own[0]
+
+
+def _in(place: str | None, sentence: str) -> str | None:
+    """A place the model chose, kept only if the candidate's sentence names it (or its
+    nationality word: "the Velorian border city" names Veloria).
+    """
+    return grounding.keep_mentioned(place, sentence)
 
 
 def status_cue(sentence: str) -> Status | None:

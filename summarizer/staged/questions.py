@@ -57,8 +57,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Options:
-    """What a window's answer may contain: side labels (-> participants), time words, places,
-    and the candidate meetings (code-chosen parties) the model is asked about.
+    """What one window asks and what its answer may contain: the candidate meetings (parties
+    chosen by code; `sides` maps their labels to participants), time words and places.
     """
 
     sides: dict[str, Participant]
@@ -89,16 +89,13 @@ def _capitalized(text: str) -> list[str]:
 
 
 def options_for(window: Window, article: Article) -> Options:
-    """The sides, time words and places of `window`, deduplicated, in order of appearance."""
+    """The candidates, time words and places of `window`, deduplicated; trigger sentences'
+    spans first.
+    """
     prose = [s for s in window.sentences if is_prose(s.text)]
     ordered = [s for s in prose if s.trigger] + [s for s in prose if not s.trigger]
     spans = [s for sentence in ordered for s in sentence.spans]
     sides: dict[str, Participant] = {}
-    for span in spans:
-        found = _side(span, spans, article.text)
-        if found is not None:
-            label, participant = found
-            sides.setdefault(label, participant)
     times = _unique(s.text for s in spans if s.label == "TIME")
     places = _unique(s.text for s in spans if s.label in ("GPE", "LOC", "FAC"))
     countries = (country_of(s.text, article.text) for s in spans if s.label == "NORP")
@@ -107,7 +104,7 @@ def options_for(window: Window, article: Article) -> Options:
     for sentence in window.triggers:
         labels = []
         for party in sentence.parties:
-            found = _side(party, [*sentence.spans, *spans], article.text)
+            found = _side(party, list(sentence.spans), article.text)
             if found is not None:
                 sides.setdefault(*found)
                 labels.append(found[0])
