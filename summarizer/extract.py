@@ -20,6 +20,7 @@ from summarizer.schema import (
     MeetingDraft,
     Participant,
     Provenance,
+    Quote,
     Source,
     Status,
     Tension,
@@ -123,8 +124,30 @@ def to_meeting(draft: MeetingDraft, article: Article) -> Meeting | None:
         status=draft.status,
         format=draft.format,
         agenda=_unique(draft.agenda),
-        evidence=grounding.locate(draft.evidence, article.text),
+        evidence=meeting_evidence(draft.evidence, people, article.text),
     )
+
+
+def _mentions(quote: str, person: Participant) -> bool:
+    forms = [f for f in [person.name, *person.aliases] if f]
+    forms += [f.split()[-1] for f in forms if len(f.split()) > 1]  # surname alone
+    forms += [f for f in (person.title, person.organization) if f and not person.name]
+    return any(grounding.name_in_article(f, quote) for f in forms)
+
+
+def meeting_evidence(quotes: list[str], people: list[Participant], text: str) -> list[Quote]:
+    """Located quotes that name one of the meeting's sides; else sentences naming two of them.
+
+    A small model sometimes attaches the sentence of another meeting in the same article;
+    evidence that mentions none of the participants supports nothing and is replaced.
+    """
+    located = [
+        q for q in grounding.locate(quotes, text) if any(_mentions(q.text, p) for p in people)
+    ]
+    if located:
+        return located
+    both = [s for s in grounding.sentences(text) if sum(_mentions(s, p) for p in people) >= 2]
+    return grounding.locate(both[:2], text)
 
 
 def resolve_when(when: WhenDraft, status: Status, article: Article) -> When:

@@ -125,3 +125,12 @@ def test_reask_over_http_reaches_the_model(
     assert "quote not found verbatim" in str(fake_server.requests[1]["messages"])
     assert briefing.meetings[0].evidence[0].text == EVIDENCE
     assert briefing.provenance.usage.total_tokens > 0
+
+
+def test_evidence_of_another_meeting_is_replaced_by_a_sentence_naming_both_sides() -> None:
+    other = (
+        "Relations between Nerevia and Dravia have been strained by a border shooting last month."
+    )
+    briefing = summarize_article(ARTICLE, FakeBackend([_draft(evidence=[other])]))
+    quotes = [q.text for q in briefing.meetings[0].evidence]
+    assert quotes == [f"BRASOV (Wire) - {EVIDENCE}", "Okonkwo and Voronin last met in 2019."]
