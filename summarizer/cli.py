@@ -23,9 +23,11 @@ from summarizer.clikit import (
     RetriesOpt,
     SizeOpt,
     StrategyOpt,
+    err_console,
     guarded,
     make_settings,
 )
+from summarizer.errors import SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.article import Article
@@ -108,10 +110,21 @@ def brief(
                 typer.echo("\n".join(render(r) for r in results))
                 return
             console = Console(highlight=False)
+            failed: SummarizerError | None = None
             for art in articles:
-                console.print(
-                    view.render_briefing(_brief_one(art, engine, settings.strategy, store))
-                )
+                try:
+                    result = _brief_one(art, engine, settings.strategy, store)
+                except SummarizerError as e:  # one bad article does not hide the others
+                    if len(articles) == 1:
+                        raise
+                    failed = e
+                    err_console.print(
+                        f"error: {art.origin}: {e.one_line()}", markup=False, soft_wrap=True
+                    )
+                    continue
+                console.print(view.render_briefing(result))
+            if failed is not None:
+                raise typer.Exit(failed.exit_code)
 
 
 def _json(briefing: Briefing) -> str:

@@ -128,3 +128,17 @@ def test_schema_command_prints_briefing_schema() -> None:
     result = runner.invoke(app, ["schema"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["title"] == "Briefing"
+
+
+def test_one_failed_article_does_not_hide_the_others(
+    article: Path, tmp_path: Path, fake_server: FakeOpenAIServer
+) -> None:
+    second = tmp_path / "b.txt"
+    second.write_text(article.read_text())
+    bad = {**DRAFT, "meetings": [{**DRAFT["meetings"][0], "evidence": ["They signed a treaty."]}]}
+    fake_server.set_script([Reply(content=bad), Reply(content=DRAFT)])
+    result = _brief(article, second, "--max-retries", "0", "--no-cache", server=fake_server)
+    assert result.exit_code == 3
+    assert "Lena Varga" in result.stdout
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {article}:") and "quote not found" in line
