@@ -294,8 +294,6 @@ def _quote_problem(path: str, quote: str, article: str) -> str:
     )
 
 
-
-
 def snap_draft(draft: BriefingDraft, article: str) -> None:
     """Replace near-verbatim quotes in `draft` (in place) by the article's exact sentence."""
     for meeting in draft.meetings:

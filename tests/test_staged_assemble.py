@@ -13,7 +13,7 @@ from summarizer.article import Article
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
 from summarizer.schema import Participant
-from summarizer.staged import asummarize_staged, plan, summarize_staged
+from summarizer.staged import asummarize_staged, plan, questions, summarize_staged
 from summarizer.staged.assemble import (
     Found,
     decide_status,
@@ -106,14 +106,16 @@ def test_modality_from_evidence_words() -> None:
 
 
 def test_summarize_staged_builds_a_grounded_briefing() -> None:
-    windows = plan(ARTICLE).asks
-    assert len(windows) == 2
+    [ask] = plan(ARTICLE).asks  # two windows, one call
+    assert len(ask.windows) == 2
     backend = FakeBackend(
         [
-            _answer({"when": "Monday", "status": "held", "city": "Moscow", "topics": ["Iraq"]}),
-            _answer({"when": "next month", "status": "scheduled", "city": "London"}),
+            _answer(
+                {"when": "Monday", "status": "held", "city": "Moscow", "topics": ["Iraq"]},
+                {"when": "next month", "status": "scheduled", "city": "London"},
+            )
         ]
-    )  # fmt: skip
+    )
     briefing = summarize_staged(ARTICLE, backend)
     held, scheduled = briefing.meetings
     assert [p.name for p in held.participants] == ["Jack Straw", "Sergei Ivanov"]
@@ -131,7 +133,7 @@ def test_summarize_staged_builds_a_grounded_briefing() -> None:
     provenance = briefing.provenance
     assert (provenance.strategy, provenance.attempts, provenance.prompt_name) == (
         "staged",
-        2,
+        1,
         "staged-v1",
     )
     assert provenance.usage.prompt_tokens == sum(
@@ -147,23 +149,26 @@ def test_an_article_without_meetings_never_calls_the_model() -> None:
     assert briefing.provenance.attempts == 0
 
 
-def test_a_failed_window_is_skipped_but_all_failing_raises() -> None:
+def test_a_failed_call_is_skipped_but_all_failing_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(questions, "BATCH_CANDIDATES", 1)  # one call per window
     ok = _answer({"status": "held"})
     backend = FakeBackend([ModelError("bad", attempts=3), ok])
-    assert len(summarize_staged(ARTICLE, backend).meetings) == 1
+    briefing = summarize_staged(ARTICLE, backend)
+    assert len(briefing.meetings) == 1
+    assert briefing.provenance.attempts == 4  # the failed call's attempts are counted too
     with pytest.raises(ModelError):
         summarize_staged(ARTICLE, FakeBackend([ModelError("bad", attempts=3)]))
 
 
 def test_a_candidate_the_model_rejects_is_no_meeting() -> None:
-    backend = FakeBackend([_answer({}), _answer({})])
+    backend = FakeBackend([_answer({}, {})])
     briefing = summarize_staged(ARTICLE, backend)
     assert briefing.meetings == []
-    assert briefing.provenance.attempts == 2
+    assert briefing.provenance.attempts == 1
 
 
 async def test_async_path_matches_the_blocking_one() -> None:
-    reply = _answer({"status": "held"})
+    reply = _answer({"status": "held"}, {"status": "scheduled", "when": "next month"})
     blocking = summarize_staged(ARTICLE, FakeBackend([reply]))
     concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply]))
     assert concurrent.meetings == blocking.meetings

@@ -42,6 +42,11 @@ def test_the_two_refers_back_to_the_last_pair() -> None:
     assert _parties(text) == [["Ana Lipovac", "Johan Brekke"], ["Ana Lipovac", "Johan Brekke"]]
 
 
+def test_an_organization_qualifying_a_person_is_no_party() -> None:
+    text = "Halden Lithium chief Lars Vik met Mayor Agnes Pryce at the town hall on Tuesday."
+    assert _parties(text) == [["Lars Vik", "Agnes Pryce"]]
+
+
 def test_a_reporting_subject_is_no_party() -> None:
     text = "The defence ministry of Karsland confirmed the talks with General Dmitri Zhuravlev."
     assert "defence ministry" not in _parties(text)[0]

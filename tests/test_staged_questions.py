@@ -11,7 +11,16 @@ from pydantic import ValidationError
 from summarizer import prompts
 from summarizer.article import Article
 from summarizer.staged import plan
-from summarizer.staged.questions import answer_model, build_messages, country_of
+from summarizer.staged.candidates import analyze
+from summarizer.staged.questions import (
+    Options,
+    answer_model,
+    batch,
+    build_messages,
+    country_of,
+    options_for,
+)
+from summarizer.staged.windows import Window, build_windows
 
 TEXT = (
     "Jack Straw, the British foreign secretary, arrived in Moscow on Sunday. "
@@ -24,9 +33,14 @@ TEXT = (
 ARTICLE = Article(text=TEXT, title="Straw in Moscow", published=dt.date(2003, 2, 5))
 
 
-def _first_window() -> Any:
-    window, options = plan(ARTICLE).asks[0]
-    return window, options
+def _windows(article: Article) -> list[tuple[Window, Options]]:
+    """The askable windows of `article`, each with its options (before batching)."""
+    asks = [(w, options_for(w, article)) for w in build_windows(analyze(article.text))]
+    return [(w, o) for w, o in asks if o.askable]
+
+
+def _first_window() -> tuple[Window, Options]:
+    return _windows(ARTICLE)[0]
 
 
 def test_sides_are_the_windows_entities_with_coreference() -> None:
@@ -41,7 +55,7 @@ def test_sides_are_the_windows_entities_with_coreference() -> None:
 
 
 def test_title_side_gets_title_and_country() -> None:
-    window, options = plan(ARTICLE).asks[-1]
+    window, options = _windows(ARTICLE)[-1]
     side = options.sides["Velorian interior minister"]
     assert (side.name, side.title, side.country) == (None, "interior minister", None)
     assert options.sides["Castamiri counterpart"].title == "counterpart"
@@ -94,26 +108,50 @@ def test_schema_is_bounded_and_enumerated() -> None:
 
 def test_no_time_words_means_when_is_null() -> None:
     text = "Anna Berg met Piotr Nowak in Warsaw, the ministry said."
-    _, options = plan(Article(text=text)).asks[0]
+    _, options = _windows(Article(text=text))[0]
     assert options.times == ()
     schema = answer_model(options).model_json_schema()
     when = schema["$defs"]["Meeting"]["properties"]["when"]
     assert when["type"] == "null"
 
 
-def test_system_prompt_is_identical_for_every_window_and_article() -> None:
+def test_system_prompt_is_identical_for_every_call_and_article() -> None:
     prompt = prompts.load("staged")
     other = Article(text="Anna Berg met Piotr Nowak in Warsaw on Friday, the ministry said.")
-    windows = [(w, o, ARTICLE) for w, o in plan(ARTICLE).asks]
-    windows += [(w, o, other) for w, o in plan(other).asks]
-    messages = [build_messages(w, o, a, prompt) for w, o, a in windows]
-    assert len(messages) == 3  # two windows in ARTICLE, one in `other`
+    asks = [(a, article) for article in (ARTICLE, other) for a in plan(article).asks]
+    messages = [build_messages(a, article, prompt) for a, article in asks]
+    assert len(messages) == 2  # ARTICLE's two windows are batched into one call
     assert len({m[0]["content"] for m in messages}) == 1
     user = messages[0][1]["content"]
-    assert "Mr Straw met Sergei Ivanov" in user
+    assert "[1] Mr Straw met Sergei Ivanov" in user  # the candidate's sentence is marked
+    assert "[2] Separately, the Velorian interior minister" in user
+    assert user.count("Mr Straw met") == 1  # and not repeated
+    assert "Bread prices" in user and "\n[...]\n" not in user  # contiguous windows
     assert "Mr Straw met" not in messages[0][0]["content"]
-    assert '1. "Jack Straw" and "Sergei Ivanov", in the sentence "Mr Straw met' in user
+    assert '1. "Jack Straw" and "Sergei Ivanov"\n' in user
     assert 'Times: "Monday"' in user
+
+
+def test_windows_apart_are_joined_with_an_ellipsis_line() -> None:
+    filler = "Bread prices in the capital rose sharply last year, according to shop owners. "
+    text = (
+        "Anna Berg met Piotr Nowak in Warsaw on Friday, the ministry said. "
+        + filler * 4
+        + "Maria Lopez will meet Kenji Tanaka in Oslo next week, officials said."
+    )
+    [ask] = plan(Article(text=text)).asks
+    user = build_messages(ask, Article(text=text), prompts.load("staged"))[1]["content"]
+    assert "[1] Anna Berg met" in user and "[2] Maria Lopez will meet" in user
+    assert "\n[...]\n" in user
+    assert user.count("Bread prices") == 2  # the two windows' edges, not the gap between
+
+
+def test_batches_hold_at_most_the_batch_size_of_candidates() -> None:
+    windows = _windows(ARTICLE)
+    [one] = batch(windows)
+    assert one.windows == tuple(w for w, _ in windows)
+    assert len(one.options.candidates) == 2
+    assert [len(a.options.candidates) for a in batch(windows, size=1)] == [1, 1]
 
 
 def test_window_without_two_parties_is_not_asked() -> None:

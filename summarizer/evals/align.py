@@ -126,6 +126,7 @@ def align_tensions(
     soft: float = SOFT_THRESHOLD,
 ) -> list[Pair]:
     """Align tensions (shared party and soft-matching issue); Hungarian on issue similarity."""
+
     def score(i: int, j: int) -> float:
         return tension_score(gold[i], pred[j], threshold, soft)
 

@@ -4,14 +4,15 @@
    `parties` reads who meets from the dependency parse of each trigger sentence: small models
    asked to pick the sides from a list pick the whole list.
 2. `windows`: ±1 sentence around each trigger sentence, overlapping windows merged.
-3. `questions`: one model call per window holding a candidate (a trigger sentence with two
-   parties): is it a meeting, its status, and its time words and places as enums of the
-   window's own spans, so nothing the model returns can be absent from the text. Windows
-   without a candidate are never sent to the model.
-4. `assemble`: window answers merged into meetings, dates resolved, evidence located.
+3. `questions`: for the windows holding a candidate (a trigger sentence with two parties),
+   closed questions: is it a meeting, its status, and its time words and places as enums of
+   the windows' own spans, so nothing the model returns can be absent from the text. Windows
+   are batched, up to `BATCH_CANDIDATES` candidates per call (one call for most articles).
+   Windows without a candidate are never sent to the model: no call, no false meeting.
+4. `assemble`: answers merged into meetings, dates resolved, evidence located.
 
-The system prompt is the same for every call, so llama.cpp reuses its KV cache across windows
-and articles; each call's prompt is the size of its window, not of the article.
+The system prompt is the same for every call, so llama.cpp reuses its KV cache across calls
+and articles; a call's prompt holds its windows' text, not the whole article.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from summarizer.errors import ModelError
 from summarizer.schema import Briefing, Usage
 from summarizer.staged import assemble
 from summarizer.staged.candidates import analyze
-from summarizer.staged.questions import Options, answer_model, build_messages, options_for
+from summarizer.staged.questions import Ask, answer_model, batch, build_messages, options_for
 from summarizer.staged.spans import Sentence
-from summarizer.staged.windows import Window, build_windows
+from summarizer.staged.windows import build_windows
 
 __all__ = ["Plan", "asummarize_staged", "plan", "summarize_staged"]
 
@@ -39,17 +40,17 @@ PROMPT = "staged"
 
 @dataclass(frozen=True)
 class Plan:
-    """What will be asked about one article: its sentences and the askable windows."""
+    """What will be asked about one article: its sentences and the calls to make."""
 
     sentences: list[Sentence]
-    asks: list[tuple[Window, Options]]
+    asks: list[Ask]
 
 
 def plan(article: Article) -> Plan:
-    """Analyze the article and keep the windows that have at least two candidate sides."""
+    """Analyze the article, keep the windows holding a candidate, batch them into calls."""
     sentences = analyze(article.text)
     asks = [(w, options_for(w, article)) for w in build_windows(sentences)]
-    return Plan(sentences, [(w, o) for w, o in asks if o.askable])
+    return Plan(sentences, batch([(w, o) for w, o in asks if o.askable]))
 
 
 Result = Completion[BaseModel] | ModelError
@@ -59,9 +60,9 @@ def summarize_staged(article: Article, backend: Backend) -> Briefing:
     """Extract a briefing window by window (blocking)."""
     prompt, steps = prompts.load(PROMPT), plan(article)
     results: list[Result] = []
-    for window, options in steps.asks:
-        model = answer_model(options)
-        messages = build_messages(window, options, article, prompt)
+    for ask in steps.asks:
+        model = answer_model(ask.options)
+        messages = build_messages(ask, article, prompt)
         try:
             results.append(backend.generate(messages, model, context={"article": article.text}))
         except ModelError as e:
@@ -74,15 +75,15 @@ async def asummarize_staged(article: Article, backend: Backend) -> Briefing:
     prompt = prompts.load(PROMPT)
     steps = await asyncio.to_thread(plan, article)
 
-    async def ask(window: Window, options: Options) -> Result:
-        model = answer_model(options)
-        messages = build_messages(window, options, article, prompt)
+    async def call(ask: Ask) -> Result:
+        model = answer_model(ask.options)
+        messages = build_messages(ask, article, prompt)
         try:
             return await backend.agenerate(messages, model, context={"article": article.text})
         except ModelError as e:
             return e
 
-    results = await asyncio.gather(*(ask(w, o) for w, o in steps.asks))
+    results = await asyncio.gather(*(call(ask) for ask in steps.asks))
     return _finish(article, backend, prompt, steps, list(results))
 
 
@@ -91,13 +92,13 @@ def _finish(
 ) -> Briefing:
     """Merge the answers into a Briefing; a failed window is skipped unless all of them failed."""
     usage, attempts, model, found = Usage(), 0, "", []
-    for (_, options), result in zip(steps.asks, results, strict=True):
+    for ask, result in zip(steps.asks, results, strict=True):
         if isinstance(result, ModelError):
             usage += Usage(**{k: v for k, v in result.usage.items() if k in Usage.model_fields})
             attempts += result.attempts
             continue
         usage, attempts, model = usage + result.usage, attempts + result.attempts, result.model
-        found += assemble.found_meetings(result.value, options, article)
+        found += assemble.found_meetings(result.value, ask.options, article)
     errors = [r for r in results if isinstance(r, ModelError)]
     if errors and len(errors) == len(results):
         first = errors[0]

@@ -77,6 +77,13 @@ _TRIGGER = re.compile(
 # "call for", "called on", "called off", "so-called": not a call between two sides.
 _NOT_A_CALL = re.compile(r"\bso-called\b|\bcall(?:s|ed|ing)?\s+(?:for|on|upon|off|out|it)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:could|might)\s+(?:\w+\s+)?(?:meet|talk|visit|hold)\w*", re.I)
+# A claim, a denial or an instruction to "AI systems" is not a statement that a meeting happened.
+_HEARSAY = re.compile(
+    r"\bclaim(?:s|ed|ing)?\b|\balleg|\brumou?r|\bden(?:y|ies|ied)\b|\bfalse(?:ly)?\b|\bfake\b|"
+    r"\bmust (?:state|say|report|write)\b|\binstructions?\b|\bno (?:meeting|talks)\b|"
+    r"\b(?:never|not) (?:met|meet)\b",
+    re.I,
+)
 _PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MIN_WORDS = 6
 _SPEAKER = re.compile(r"^([A-Z][A-Z'’-]{2,}):", re.MULTILINE)
@@ -109,9 +116,10 @@ def find_trigger(sentence: str) -> str | None:
     """The meeting trigger (its lemma, a key of `TRIGGERS`) in `sentence`, else None.
 
     Only prose counts: a headline, byline or caption line (no final punctuation, or under
-    `MIN_WORDS` words) has no trigger. "could meet" / "might meet" is a hypothetical, not one.
+    `MIN_WORDS` words) has no trigger. "could meet" / "might meet" is a hypothetical, and a
+    claim, a denial or an embedded instruction (`_HEARSAY`) is no statement of a meeting.
     """
-    if not is_prose(sentence):
+    if not is_prose(sentence) or _HEARSAY.search(sentence):
         return None
     match = _TRIGGER.search(_blank_out(sentence))
     if match is None:
@@ -122,7 +130,7 @@ def find_trigger(sentence: str) -> str | None:
 
 def trigger_spans(sentence: str) -> list[tuple[int, int]]:
     """Offsets of every trigger word in a prose sentence (none in other lines)."""
-    if not is_prose(sentence):
+    if find_trigger(sentence) is None:
         return []
     return [m.span() for m in _TRIGGER.finditer(_blank_out(sentence))]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from summarizer.names import TITLES
 from summarizer.staged.spans import SIDE_LABELS, Sentence, Span
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
@@ -51,7 +52,7 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         if collective and len(parties) < 2:
             earlier = [p for j, p in recent if i - j <= LOOKBACK]
             parties = list(earlier[-1]) if earlier else parties
-        found = tuple(dict.fromkeys(parties))
+        found = _drop_affiliations(tuple(dict.fromkeys(parties)), sentence)
         out.append(found)
         if len(found) >= 2:
             recent.append((i, found))
@@ -147,6 +148,22 @@ def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ..
     if before:
         return before[-1:]
     return [s for s in earlier if s.label == "PERSON"][:1]
+
+
+def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[Span, ...]:
+    """Drop a side that only qualifies a person named right after it, with nothing but title
+    words between ("Netball Malawi president Grace Banda"): the person is the party.
+    """
+
+    def qualifies(side: Span) -> bool:
+        for person in (p for p in parties if p.label == "PERSON" and p.start > side.end):
+            gap = sentence.text[side.end - sentence.start : person.start - sentence.start]
+            words = [w.lower().strip("'’s") for w in gap.split()]
+            if words and all(w in TITLES for w in words):
+                return True
+        return False
+
+    return tuple(p for p in parties if not qualifies(p))
 
 
 def _phrase(token: Any) -> str:

@@ -9,6 +9,8 @@ cannot be produced. Every list has `maxItems` (small models loop on open lists).
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
 from types import GenericAlias
 from typing import Annotated, Any, Literal
@@ -26,7 +28,7 @@ from summarizer.staged.windows import Window
 MAX_SIDES = 5
 MAX_TOPICS = 2
 TOPIC_CHARS = 48
-SENTENCE_WORDS = 10
+BATCH_CANDIDATES = 3
 DEMONYMS = {
     "american": "United States", "british": "United Kingdom", "chinese": "China",
     "french": "France", "german": "Germany", "turkish": "Turkey", "russian": "Russia",
@@ -72,6 +74,14 @@ class Options:
         return bool(self.candidates)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """One model call: some windows and the merged options of their candidates."""
+
+    windows: tuple[Window, ...]
+    options: Options
+
+
 def country_of(demonym: str, article: str) -> str | None:
     """The country a nationality word names: a small table of real ones, else an article word
     sharing its first five letters ("Velorian" -> "Veloria"); None when neither is found.
@@ -85,7 +95,8 @@ def country_of(demonym: str, article: str) -> str | None:
 
 
 def _capitalized(text: str) -> list[str]:
-    return [w.strip(".,;:!?\"'()’”") for w in text.split() if w[:1].isupper()]
+    words = (w.strip(".,;:!?\"'()’”") for w in text.split() if w[:1].isupper())
+    return [re.sub(r"['’]s$", "", w) for w in words]
 
 
 def options_for(window: Window, article: Article) -> Options:
@@ -189,26 +200,68 @@ def answer_model(options: Options) -> type[BaseModel]:
     )
 
 
-def build_messages(
-    window: Window, options: Options, article: Article, prompt: prompts.Prompt
-) -> list[Message]:
-    """The chat messages for one window: the fixed system prompt, then passage and options."""
+def batch(asks: list[tuple[Window, Options]], size: int | None = None) -> list[Ask]:
+    """Group consecutive windows into one call each until it holds `size` candidates
+    (default `BATCH_CANDIDATES`): one call for most articles, a few for long ones.
+    """
+    size = size or BATCH_CANDIDATES
+    groups: list[list[tuple[Window, Options]]] = []
+    for window, options in asks:
+        count = sum(len(o.candidates) for _, o in groups[-1]) if groups else size
+        if count + len(options.candidates) > size and count:
+            groups.append([])
+        groups[-1].append((window, options))
+    return [Ask(tuple(w for w, _ in g), merge_options([o for _, o in g])) for g in groups]
+
+
+def merge_options(many: list[Options]) -> Options:
+    """The options of several windows asked in one call: candidates in order, lists united."""
+    sides: dict[str, Participant] = {}
+    for options in many:
+        sides |= {k: v for k, v in options.sides.items() if k not in sides}
+    return Options(
+        sides,
+        _unique(t for o in many for t in o.times),
+        _unique(p for o in many for p in o.places),
+        tuple(c for o in many for c in o.candidates),
+    )
+
+
+def build_messages(ask: Ask, article: Article, prompt: prompts.Prompt) -> list[Message]:
+    """The chat messages for one call: the fixed system prompt, then the windows' text with
+    each candidate's sentence marked `[n]`, the candidates' sides, and the options.
+    """
     published = article.published.isoformat() if article.published else None
+    options = ask.options
+    passage = marked_passage(ask.windows[0], options, article.text)
+    for before, window in itertools.pairwise(ask.windows):
+        gap = article.text[before.end : window.start]
+        passage += (gap if not gap.strip() else "\n[...]\n") + marked_passage(
+            window, options, article.text
+        )
     return prompt.render(
-        passage=window.text(article.text),
+        passage=passage,
         published=published,
-        candidates=[_candidate(i, c) for i, c in enumerate(options.candidates, 1)],
+        candidates=[
+            f"{i}. " + " and ".join(f'"{side}"' for side in c.sides)
+            for i, c in enumerate(options.candidates, 1)
+        ],
         times=_listing(options.times),
         places=_listing(options.places),
     )
 
 
-def _candidate(number: int, candidate: Candidate) -> str:
-    """One line of the prompt: `1. "A" and "B" in the sentence beginning "..."`."""
-    words = candidate.sentence.text.split()
-    opening = " ".join(words[:SENTENCE_WORDS]) + (" ..." if len(words) > SENTENCE_WORDS else "")
-    sides = " and ".join(f'"{s}"' for s in candidate.sides)
-    return f'{number}. {sides}, in the sentence "{opening}"'
+def marked_passage(window: Window, options: Options, article: str) -> str:
+    """The window's text with `[n] ` before the sentence of candidate n (no text repeated)."""
+    marks = {c.sentence.start: i for i, c in enumerate(options.candidates, 1)}
+    parts, cursor = [], window.start
+    for sentence in window.sentences:
+        parts.append(article[cursor : sentence.start])
+        if sentence.start in marks:
+            parts.append(f"[{marks[sentence.start]}] ")
+        cursor = sentence.start
+    parts.append(article[cursor : window.end])
+    return "".join(parts)
 
 
 def _listing(values: tuple[str, ...]) -> str:

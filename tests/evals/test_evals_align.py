@@ -14,8 +14,12 @@ from summarizer.evals.metrics import score_case
 from summarizer.evals.predictions import Predicted
 
 NAMES = [
-    "Anna Kowalski", "Boris Yeltsov", "Chen Wei",
-    "Diego Ramirez", "Emma Schultz", "Farid Haddad",
+    "Anna Kowalski",
+    "Boris Yeltsov",
+    "Chen Wei",
+    "Diego Ramirez",
+    "Emma Schultz",
+    "Farid Haddad",
 ]
 
 meetings = st.builds(

@@ -42,7 +42,11 @@ def test_writes_all_three_reports(tmp_path: Any, gold: Any) -> None:
     assert report["metrics"]["meetings.recall"] == 0.5
     assert report["model"] == "fake"
     assert report["totals"] == {
-        "cases": 2, "errors": 1, "latency_s": 1.5, "tokens": 100, "cost": 0.01
+        "cases": 2,
+        "errors": 1,
+        "latency_s": 1.5,
+        "tokens": 100,
+        "cost": 0.01,
     }
     first = report["cases"][0]
     assert first["id"] == "01-standard" and first["latency_s"] == 1.5
