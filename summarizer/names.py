@@ -31,7 +31,7 @@ TITLES = HONORIFICS | frozenset(
      "chair", "chief", "director", "admiral", "senator", "governor", "mayor", "ambassador",
      "envoy", "commander", "spokesman", "spokeswoman", "spokesperson", "foreign", "defense",
      "defence", "state", "interior", "finance", "deputy", "acting", "former", "judge",
-     "speaker", "leader", "head", "professor", "officials", "official", "ceo"}
+     "speaker", "leader", "head", "professor", "officials", "official", "ceo", "cabinet"}
 )  # fmt: skip
 LEADING_NOISE = frozenset(
     {"the", "but", "when", "after", "while", "on", "in", "at", "as", "if", "and", "meanwhile",

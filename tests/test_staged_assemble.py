@@ -172,3 +172,15 @@ async def test_async_path_matches_the_blocking_one() -> None:
     blocking = summarize_staged(ARTICLE, FakeBackend([reply]))
     concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply]))
     assert concurrent.meetings == blocking.meetings
+
+
+def test_a_trigger_sentence_shared_by_two_windows_is_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("summarizer.staged.windows.MAX_SENTENCES", 3)
+    pairs = [("Anna Kowal", "Boris Lind"), ("Chen Wei", "Diego Ramos"),
+             ("Emma Stolz", "Farid Haddad"), ("Greta Holm", "Hugo Marin")]  # fmt: skip
+    text = " ".join(f"{a} met {b} in Tarsk on Monday to talk about fish quotas." for a, b in pairs)
+    steps = plan(Article(text=text))
+    sentences = [c.sentence.start for ask in steps.asks for c in ask.options.candidates]
+    assert len(sentences) == len(set(sentences)) == 4

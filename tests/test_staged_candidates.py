@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from summarizer.staged import candidates
-from summarizer.staged.candidates import analyze, find_trigger, is_prose, split_sentences
+from summarizer.staged.candidates import (
+    analyze,
+    find_trigger,
+    is_prose,
+    split_list,
+    split_sentences,
+)
+from summarizer.staged.spans import Span
 
 ARTICLE = (
     "Mayor meets lithium firm\n\n"
@@ -100,3 +107,31 @@ def test_regex_fallback_without_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ("Tuesday", "TIME") in labels
     titles = [s.text for s in sentences[2].labelled("TITLE")]
     assert titles == ["Velorian interior minister", "Castamiri counterpart"]
+
+
+def test_a_name_in_apposition_to_a_capital_is_a_place() -> None:
+    text = (
+        "During the visit the minister will hold talks in the Sandoran capital, Ravel, with "
+        "the agriculture minister, Paulo Emeka, on grain exports."
+    )
+    [sentence] = [s for s in analyze(text) if s.trigger]
+    labels = {s.text: s.label for s in sentence.spans}
+    assert labels["Ravel"] == "GPE"
+    assert "Ravel" not in [p.text for p in sentence.parties]
+
+
+def test_counterpart_alone_is_no_trigger() -> None:
+    assert (
+        find_trigger("Her counterpart in Qaren, Tarek Umari, has been in office for a year.")
+        is None
+    )
+
+
+def test_an_organization_with_and_in_its_name_is_not_split() -> None:
+    spans = split_list(Span("Rail and Transit Workers' Union", 0, 31, "ORG"), {"vik"})
+    assert [s.text for s in spans] == ["Rail and Transit Workers' Union"]
+    people = split_list(Span("Brel and Nasser", 10, 25, "ORG"), {"brel", "nasser"})
+    assert [(s.text, s.start, s.end, s.label) for s in people] == [
+        ("Brel", 10, 14, "PERSON"),
+        ("Nasser", 19, 25, "PERSON"),
+    ]

@@ -59,3 +59,32 @@ def test_without_a_parse_every_side_of_the_sentence_is_a_party(
     assert _parties("Agnes Pryce met Lars Vik on Tuesday at the town hall.") == [
         ["Agnes Pryce", "Lars Vik"]
     ]
+
+
+def test_the_two_leaders_discussing_a_topic_are_the_last_pair() -> None:
+    text = (
+        "Prime Minister Helena Marques Vidal will host President Alberto Chissano Mutemba in "
+        "Lisbon on January 4. The two leaders will discuss the restructuring of Mozambique's "
+        "debt to state banks."
+    )
+    pair = ["Helena Marques Vidal", "Alberto Chissano Mutemba"]
+    assert _parties(text) == [pair, pair]
+
+
+def test_the_object_of_discuss_is_a_topic_not_a_party() -> None:
+    text = "Minister Tomasz Brel discussed the Keshet Dam with Farida Nasser on Tuesday."
+    assert _parties(text) == [["Tomasz Brel", "Farida Nasser"]]
+
+
+def test_a_list_of_surnames_is_one_party_each() -> None:
+    text = (
+        "Marta Lindqvist met Yonas Berhane and Efua Mensah-Boateng on Monday in Addis Ababa. "
+        "A three-way meeting this afternoon: Lindqvist, Berhane and Mensah-Boateng sat down for "
+        "half an hour in a side room."
+    )
+    assert _parties(text)[1] == ["Lindqvist", "Berhane", "Mensah-Boateng"]
+
+
+def test_named_sides_after_the_two_are_kept() -> None:
+    text = "The two ministers, Tomasz Brel and Farida Nasser, sat down on Monday in Kelbar."
+    assert _parties(text) == [["Tomasz Brel", "Farida Nasser"]]

@@ -18,7 +18,7 @@ and articles; a call's prompt holds its windows' text, not the whole article.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 
@@ -47,10 +47,21 @@ class Plan:
 
 
 def plan(article: Article) -> Plan:
-    """Analyze the article, keep the windows holding a candidate, batch them into calls."""
+    """Analyze the article, keep the windows holding a candidate, batch them into calls.
+
+    A trigger sentence shared by two windows is asked about once (in the first).
+    """
     sentences = analyze(article.text)
-    asks = [(w, options_for(w, article)) for w in build_windows(sentences)]
-    return Plan(sentences, batch([(w, o) for w, o in asks if o.askable]))
+    asked: set[int] = set()
+    asks = []
+    for window in build_windows(sentences):
+        options = options_for(window, article)
+        fresh = tuple(c for c in options.candidates if c.sentence.start not in asked)
+        asked |= {c.sentence.start for c in fresh}
+        options = replace(options, candidates=fresh)
+        if options.askable:
+            asks.append((window, options))
+    return Plan(sentences, batch(asks))
 
 
 Result = Completion[BaseModel] | ModelError

@@ -61,7 +61,6 @@ _TRIGGER_FORMS = {
     "discuss": "discuss discusses discussed discussing",
     "negotiate": "negotiation negotiations negotiate negotiated negotiating",
     "sidelines": "sidelines",
-    "counterpart": "counterpart counterparts",
     "delegation": "delegation delegations",
 }
 TRIGGERS = tuple(_TRIGGER_FORMS)
@@ -84,6 +83,11 @@ _HEARSAY = re.compile(
     r"\b(?:never|not) (?:met|meet)\b",
     re.I,
 )
+# "the Sandoran capital, Ravel": a name right after a place noun and a comma is a place.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:capital|city|town|port|village|province|region|state)(?: of)?,?\s+$", re.I
+)
+_LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
 _PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MIN_WORDS = 6
 _SPEAKER = re.compile(r"^([A-Z][A-Z'’-]{2,}):", re.MULTILINE)
@@ -213,6 +217,7 @@ def analyze(text: str) -> list[Sentence]:
 
 def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> list[Span]:
     spans: list[Span] = []
+    surnames = {grounding.fold(f.text.split()[-1]) for f in name_forms(text) if len(f.words) >= 2}
     for doc, (offset, _) in zip(docs, bounds, strict=True):
         for ent in doc.ents:
             label = {"DATE": "TIME", "EVENT": "ORG"}.get(ent.label_, ent.label_)
@@ -220,7 +225,12 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
             adjectival = nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
             if len(ent) == 1 and label in ("ORG", "PERSON") and adjectival:
                 label = "NORP"
-            spans.append(Span(ent.text, offset + ent.start_char, offset + ent.end_char, label))
+            start = offset + ent.start_char
+            if label in ("ORG", "PERSON") and _PLACE_BEFORE.search(
+                text[max(0, start - 40) : start]
+            ):
+                label = "GPE"  # "the Sandoran capital, Ravel,"
+            spans += split_list(Span(ent.text, start, offset + ent.end_char, label), surnames)
         for chunk in doc.noun_chunks:
             if chunk.root.lemma_.lower() in ROLE_NOUNS and chunk.root.pos_ == "NOUN":
                 start, end = offset + chunk.start_char, offset + chunk.end_char
@@ -228,6 +238,25 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
     spans = _add_people(text, spans) + _speakers(text)
     spans += [Span(m.group(), m.start(), m.end(), "TIME") for m in _TIME_WORDS.finditer(text)]
     return _clean(text, spans)
+
+
+def split_list(span: Span, surnames: set[str]) -> list[Span]:
+    """A name or organization span that is a list of people ("Lindqvist, Berhane and
+    Mensah-Boateng", "Marques Vidal and Mutemba") as one PERSON span per name; only when every
+    item ends with a surname in `surnames` (folded last words of the article's names), so
+    "Rail and Transit Workers' Union" stays whole.
+    """
+    if span.label not in ("ORG", "PERSON") or not _LIST_SEPARATOR.search(span.text):
+        return [span]
+    text = re.sub(r"(?:,|\s+and)$", "", span.text)  # spaCy's "Lindqvist, Berhane and"
+    items, cursor = [], 0
+    for piece in _LIST_SEPARATOR.split(text):
+        at = span.text.find(piece, cursor)
+        cursor = at + len(piece)
+        if not piece or grounding.fold(piece.split()[-1]) not in surnames:
+            return [span]
+        items.append(Span(piece, span.start + at, span.start + cursor, "PERSON"))
+    return items
 
 
 def _regex_spans(text: str) -> list[Span]:
@@ -281,11 +310,12 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
     people; strip a leading "the" and a trailing "'s"; sort; dedupe.
     """
     full = [s for s in spans if s.label == "PERSON" and len(s.text.split()) > 1]
-    surnames = {grounding.fold(s.text).split()[-1] for s in full}
+    surnames = {grounding.fold(s.text.split()[-1]) for s in full}
+    alone = {grounding.fold(s.text) for s in spans if s.label == "PERSON" and s not in full}
     out: list[Span] = []
     for span in spans:
         one_word = span.label in ("ORG", "GPE", "NORP") and grounding.fold(span.text) in surnames
-        if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames)):
+        if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames | alone)):
             span = Span(span.text, span.start, span.end, "PERSON")
         if span.label == "PERSON":
             span = _strip_titles(span)

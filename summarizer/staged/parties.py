@@ -26,6 +26,7 @@ REPORTING = frozenset(
     {"say", "confirm", "announce", "deny", "report", "tell", "describe", "refer", "welcome",
      "criticize", "criticise", "cancel", "postpone", "follow", "prepare", "call"}
 )  # fmt: skip
+TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 _DATELINE = re.compile(r"^[A-Z][^a-z]{1,40}?(?:,[^-–—(]{1,40})?(?:\([^)]{1,40}\))?\s+[-–—]\s+")
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
@@ -76,11 +77,11 @@ def _from_parse(
         itself = [span.root] if span.root.dep_ in ARGUMENT_DEPS else []
         for token in [*itself, *arguments(span.root)]:
             phrase = _phrase(token)
+            found = sides_of(token, sides, sentence.speaker, sentence.start)
             if COLLECTIVE.search(phrase) and len(phrase.split()) <= 3:
                 collective = True
-            if token.lower_ == "we":
-                collective = True
-            found = sides_of(token, sides, sentence.speaker, sentence.start)
+                if token.lower_ != "we" and not any(s.label == "PERSON" for s in found):
+                    continue  # "the two leaders" (no names given): the last candidate's sides
             found = found or _pronoun(token, sides, sentence.start, earlier)
             parties += [s for s in found if s not in parties]
         if len(parties) >= 2:
@@ -110,6 +111,8 @@ def arguments(trigger: Any) -> list[Any]:
         for child in head.children:
             if child in heads:
                 continue
+            if child.dep_ == "dobj" and head.lemma_.lower() in TOPIC_VERBS:
+                continue  # "discussed the restructuring of Mozambique's debt": a topic
             if child.dep_ in ARGUMENT_DEPS:
                 found += [child, *child.conjuncts]
             elif child.dep_ == "prep" and child.lower_ in PARTY_PREPS:
