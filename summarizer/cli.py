@@ -144,16 +144,15 @@ def _cache(disabled: bool) -> Iterator[Cache | None]:
 
 def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:
     """One briefing, from the cache when this exact extraction was done before."""
-    from summarizer import prompts
     from summarizer.cache import cache_key
-    from summarizer.extract import summarize_article
+    from summarizer.extract import prompt_hash, resolve_strategy, summarize_article
 
     key = cache_key(
         art.text,
         published=art.published,
-        prompt_hash=prompts.load("briefing").hash,
+        prompt_hash=prompt_hash(strategy, engine),
         fingerprint=engine.fingerprint(),
-        strategy=strategy,
+        strategy=resolve_strategy(strategy, engine),
     )
     hit = store.get(key) if store is not None else None
     if hit is not None:

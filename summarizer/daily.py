@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from summarizer import extract, prompts
+from summarizer import extract
 from summarizer.article import Article
 from summarizer.backends.base import Backend
 from summarizer.cache import Cache, cache_key
@@ -129,7 +129,8 @@ class DailyRun:
         self.backend, self.config, self.cache = backend, config, cache
         self.extract = extract_fn or default_extract(config.strategy, config.prompt)
         self.on_done = on_done or (lambda result: None)
-        self.prompt_hash = prompts.load(config.prompt).hash
+        self.prompt_hash = extract.prompt_hash(config.strategy, backend, config.prompt)
+        self.strategy = extract.resolve_strategy(config.strategy, backend)
         self.price = price_for(backend.model, config.prices, backend=backend.name)
         self._fingerprint = backend.fingerprint()
 
@@ -173,7 +174,7 @@ class DailyRun:
             published=article.published,
             prompt_hash=self.prompt_hash,
             fingerprint=self._fingerprint,
-            strategy=self.config.strategy,
+            strategy=self.strategy,
         )
         hit = await self.cache.aget(key) if self.cache is not None else None
         if hit is not None:

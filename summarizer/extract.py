@@ -40,8 +40,20 @@ def build_messages(article: Article, prompt: prompts.Prompt) -> list[dict[str, s
 
 
 def resolve_strategy(strategy: str, backend: Backend) -> str:
-    """`auto` picks per backend: the strategy the eval found best for it (see README)."""
-    return "whole" if strategy == "auto" else strategy
+    """`auto` picks per backend what the eval found best (README, "Strategies"): `staged` for
+    the small embedded models, `whole` for hosted and self-hosted OpenAI-compatible models.
+    """
+    if strategy != "auto":
+        return strategy
+    return "staged" if backend.name == "embedded" else "whole"
+
+
+def prompt_hash(strategy: str, backend: Backend, prompt: str = "briefing") -> str:
+    """The hash of the prompt an extraction with `strategy` on `backend` uses (cache keys,
+    provenance): the staged prompt when the strategy resolves to `staged`.
+    """
+    staged = resolve_strategy(strategy, backend) == "staged"
+    return prompts.load("staged" if staged else prompt).hash
 
 
 def summarize_article(

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from summarizer import prompts
 from summarizer.article import Article
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
+from summarizer.extract import prompt_hash, resolve_strategy
 from summarizer.schema import Participant
 from summarizer.staged import asummarize_staged, plan, questions, summarize_staged
 from summarizer.staged.assemble import (
@@ -39,11 +41,17 @@ def _found(people: list[Participant], **kw: Any) -> Found:
     return Found(participants=people, **({"status": "held"} | kw))
 
 
-def _answer(*meetings: dict[str, Any]) -> dict[str, Any]:
-    """One reply per candidate; `{}` means "not a meeting"."""
+def _answer(*meetings: dict[str, Any], article: Article | None = None, ask: int = 0) -> Any:
+    """The reply to call `ask` of `article`'s plan (default ARTICLE): one dict per candidate,
+    in order; `{}` means "not a meeting".
+    """
     base = {"meeting": True, "when": None, "status": "unknown", "city": None, "country": None,
             "topics": []}  # fmt: skip
-    return {"answers": [base | m if m else {"meeting": False} for m in meetings]}
+    candidates = plan(article or ARTICLE).asks[ask].options.candidates
+    return {
+        f"c{n}": {"sides": questions.sides_label(c)} | (base | m if m else {"meeting": False})
+        for n, (c, m) in enumerate(zip(candidates, meetings, strict=True), 1)
+    }
 
 
 def test_same_sides_in_two_windows_is_one_meeting() -> None:
@@ -151,7 +159,7 @@ def test_an_article_without_meetings_never_calls_the_model() -> None:
 
 def test_a_failed_call_is_skipped_but_all_failing_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(questions, "BATCH_CANDIDATES", 1)  # one call per window
-    ok = _answer({"status": "held"})
+    ok = _answer({"status": "held"}, ask=1)
     backend = FakeBackend([ModelError("bad", attempts=3), ok])
     briefing = summarize_staged(ARTICLE, backend)
     assert len(briefing.meetings) == 1
@@ -184,3 +192,15 @@ def test_a_trigger_sentence_shared_by_two_windows_is_asked_once(
     steps = plan(Article(text=text))
     sentences = [c.sentence.start for ask in steps.asks for c in ask.options.candidates]
     assert len(sentences) == len(set(sentences)) == 4
+
+
+def test_auto_strategy_is_staged_on_the_embedded_backend_and_whole_elsewhere() -> None:
+    embedded = FakeBackend()
+    embedded.name = "embedded"
+    hosted = FakeBackend()
+    hosted.name = "openai"
+    assert resolve_strategy("auto", embedded) == "staged"
+    assert resolve_strategy("auto", hosted) == "whole"
+    assert resolve_strategy("whole", embedded) == "whole"
+    assert prompt_hash("auto", embedded) == prompts.load("staged").hash
+    assert prompt_hash("auto", hosted) == prompts.load("briefing").hash

@@ -88,3 +88,11 @@ def test_a_list_of_surnames_is_one_party_each() -> None:
 def test_named_sides_after_the_two_are_kept() -> None:
     text = "The two ministers, Tomasz Brel and Farida Nasser, sat down on Monday in Kelbar."
     assert _parties(text) == [["Tomasz Brel", "Farida Nasser"]]
+
+
+def test_a_nationality_and_portfolio_before_a_title_is_no_party() -> None:
+    text = (
+        "Tanzanian Trade Minister Neema Mwakyusa met Kenyan Trade Cabinet Secretary Peter "
+        "Kiprotich in Arusha on Tuesday to discuss the rules."
+    )
+    assert _parties(text) == [["Neema Mwakyusa", "Peter Kiprotich"]]

@@ -83,27 +83,31 @@ def _yes(**kw: Any) -> dict[str, Any]:
 def test_enums_reject_time_words_and_places_not_in_the_window() -> None:
     _, options = _first_window()
     model = answer_model(options)
-    assert model.model_validate({"answers": [_yes()]})
-    assert model.model_validate({"answers": [{"meeting": False}]})
+    sides = "Jack Straw and Sergei Ivanov"
+    assert model.model_validate({"c1": _yes(sides=sides)})
+    assert model.model_validate({"c1": {"sides": sides, "meeting": False}})
     for bad in (_yes(when="Friday"), _yes(city="Paris"), _yes(status="planned")):
         with pytest.raises(ValidationError):
-            model.model_validate({"answers": [bad]})
+            model.model_validate({"c1": bad | {"sides": sides}})
+    with pytest.raises(ValidationError):  # the sides are a constant: no other names
+        model.model_validate({"c1": _yes(sides="Jack Straw and Tony Blair")})
     with pytest.raises(ValidationError):  # one answer per candidate, no more
-        model.model_validate({"answers": [_yes(), _yes()]})
+        model.model_validate({"c1": _yes(sides=sides), "c2": _yes(sides=sides)})
 
 
 def test_schema_is_bounded_and_enumerated() -> None:
     _, options = _first_window()
     schema = answer_model(options).model_json_schema()
-    answers = schema["properties"]["answers"]
-    assert (answers["minItems"], answers["maxItems"]) == (1, 1)
-    meeting = schema["$defs"]["Meeting"]["properties"]
+    assert schema["required"] == ["c1"] and schema["additionalProperties"] is False
+    meeting = schema["$defs"]["Meeting1"]["properties"]
+    assert list(meeting)[:2] == ["sides", "meeting"]  # the names come before the yes/no
+    assert meeting["sides"]["const"] == "Jack Straw and Sergei Ivanov"
     assert meeting["when"]["anyOf"][0]["enum"] == list(options.times)
     assert meeting["city"]["anyOf"][0]["enum"] == list(options.places)
     assert meeting["topics"]["maxItems"] == 2
     assert meeting["topics"]["items"]["maxLength"] == 48
-    assert schema["$defs"]["NoMeeting"]["properties"]["meeting"]["const"] is False
-    assert schema["$defs"]["Meeting"]["additionalProperties"] is False
+    assert schema["$defs"]["NoMeeting1"]["properties"]["meeting"]["const"] is False
+    assert schema["$defs"]["Meeting1"]["additionalProperties"] is False
 
 
 def test_no_time_words_means_when_is_null() -> None:
@@ -111,7 +115,7 @@ def test_no_time_words_means_when_is_null() -> None:
     _, options = _windows(Article(text=text))[0]
     assert options.times == ()
     schema = answer_model(options).model_json_schema()
-    when = schema["$defs"]["Meeting"]["properties"]["when"]
+    when = schema["$defs"]["Meeting1"]["properties"]["when"]
     assert when["type"] == "null"
 
 
@@ -123,12 +127,12 @@ def test_system_prompt_is_identical_for_every_call_and_article() -> None:
     assert len(messages) == 2  # ARTICLE's two windows are batched into one call
     assert len({m[0]["content"] for m in messages}) == 1
     user = messages[0][1]["content"]
-    assert "[1] Mr Straw met Sergei Ivanov" in user  # the candidate's sentence is marked
-    assert "[2] Separately, the Velorian interior minister" in user
+    assert "[c1] Mr Straw met Sergei Ivanov" in user  # the candidate's sentence is marked
+    assert "[c2] Separately, the Velorian interior minister" in user
     assert user.count("Mr Straw met") == 1  # and not repeated
     assert "Bread prices" in user and "\n[...]\n" not in user  # contiguous windows
     assert "Mr Straw met" not in messages[0][0]["content"]
-    assert '1. "Jack Straw" and "Sergei Ivanov"\n' in user
+    assert "c1. Jack Straw and Sergei Ivanov\n" in user
     assert 'Times: "Monday"' in user
 
 
@@ -141,7 +145,7 @@ def test_windows_apart_are_joined_with_an_ellipsis_line() -> None:
     )
     [ask] = plan(Article(text=text)).asks
     user = build_messages(ask, Article(text=text), prompts.load("staged"))[1]["content"]
-    assert "[1] Anna Berg met" in user and "[2] Maria Lopez will meet" in user
+    assert "[c1] Anna Berg met" in user and "[c2] Maria Lopez will meet" in user
     assert "\n[...]\n" in user
     assert user.count("Bread prices") == 2  # the two windows' edges, not the gap between
 

@@ -116,6 +116,21 @@ class EmbeddedBackend:
                 )
             return self._delegate
 
+    def native(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST to one of llama.cpp's own endpoints (`/tokenize`, `/completion`), for
+        benchmarks and diagnostics: token counts and llama.cpp's timings.
+        """
+        import httpx
+
+        self._client()
+        address = str(self._server.listening_address)
+        headers = {"Authorization": f"Bearer {self._key}"}
+        timeout = max(self.settings.timeout, MIN_TIMEOUT)
+        response = httpx.post(address + path, json=payload, headers=headers, timeout=timeout)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
     def generate(
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:

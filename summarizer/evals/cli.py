@@ -92,9 +92,11 @@ def _backend(settings: Settings, record: Path | None, replay: Path | None) -> Ba
 
 def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
     from summarizer import cost, prompts
+    from summarizer.extract import resolve_strategy
 
     table = cost.load_price_table(Path(suite.price_table) if suite.price_table else None)
-    strategy = settings.strategy
+    strategy = resolve_strategy(settings.strategy, backend)
+    prompt = prompts.load("staged" if strategy == "staged" else suite.prompt)
     try:
         results = run_cases(
             suite.select(load_cases(suite.cases or "")),
@@ -111,8 +113,8 @@ def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
     meta = {
         "backend": backend.name,
         "model": backend.model,
-        "prompt": prompts.load(suite.prompt).name,
-        "prompt_hash": prompts.load(suite.prompt).hash,
+        "prompt": prompt.name,
+        "prompt_hash": prompt.hash,
         "strategy": strategy,
         "fingerprint": backend.fingerprint(),
     }

@@ -33,7 +33,7 @@ from summarizer.schema import (
     Usage,
     When,
 )
-from summarizer.staged.questions import Options
+from summarizer.staged.questions import Options, replies
 from summarizer.staged.spans import Sentence
 
 _VIDEO = re.compile(r"\bvideo|\bvirtual|\bonline\b", re.I)
@@ -73,8 +73,8 @@ class Found:
 def found_meetings(answer: BaseModel, options: Options, article: Article) -> list[Found]:
     """The meetings the model confirmed among the window's candidates."""
     out = []
-    for candidate, reply in zip(options.candidates, getattr(answer, "answers", []), strict=False):
-        if not reply.meeting:
+    for candidate, reply in zip(options.candidates, replies(answer, options), strict=True):
+        if reply is None or not reply.meeting:
             continue
         people = names.dedupe_participants([options.sides[label] for label in candidate.sides])
         if len(people) < 2:

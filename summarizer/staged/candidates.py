@@ -24,7 +24,7 @@ from typing import Any
 from summarizer import dates, grounding
 from summarizer.names import HONORIFICS, TITLES, name_forms
 from summarizer.staged.parties import find_parties
-from summarizer.staged.spans import Sentence, Span
+from summarizer.staged.spans import DATELINE, Sentence, Span
 
 ROLE_NOUNS = frozenset(
     {"minister", "counterpart", "president", "premier", "chancellor", "leader", "chief",
@@ -61,6 +61,7 @@ _TRIGGER_FORMS = {
     "discuss": "discuss discusses discussed discussing",
     "negotiate": "negotiation negotiations negotiate negotiated negotiating",
     "sidelines": "sidelines",
+    "counterpart": "counterpart counterparts",
     "delegation": "delegation delegations",
 }
 TRIGGERS = tuple(_TRIGGER_FORMS)
@@ -76,6 +77,8 @@ _TRIGGER = re.compile(
 # "call for", "called on", "called off", "so-called": not a call between two sides.
 _NOT_A_CALL = re.compile(r"\bso-called\b|\bcall(?:s|ed|ing)?\s+(?:for|on|upon|off|out|it)\b", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:could|might)\s+(?:\w+\s+)?(?:meet|talk|visit|hold)\w*", re.I)
+# "would be willing to meet her counterpart": an offer in an interview, no meeting stated.
+_OFFER = re.compile(r"\b(?:willing|ready|prepared|open)\s+to\s+(?:meet|talk|visit|hold)", re.I)
 # A claim, a denial or an instruction to "AI systems" is not a statement that a meeting happened.
 _HEARSAY = re.compile(
     r"\bclaim(?:s|ed|ing)?\b|\balleg|\brumou?r|\bden(?:y|ies|ied)\b|\bfalse(?:ly)?\b|\bfake\b|"
@@ -88,6 +91,8 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:capital|city|town|port|village|province|region|state)(?: of)?,?\s+$", re.I
 )
 _LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+# A reader's comment under the article: a lower-case handle and a colon opening the line.
+_COMMENT = re.compile(r"^(?=[\w.]*[a-z0-9_])[a-z0-9_.]{3,30}:\s")
 _PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
 MIN_WORDS = 6
 _SPEAKER = re.compile(r"^([A-Z][A-Z'’-]{2,}):", re.MULTILINE)
@@ -121,9 +126,10 @@ def find_trigger(sentence: str) -> str | None:
 
     Only prose counts: a headline, byline or caption line (no final punctuation, or under
     `MIN_WORDS` words) has no trigger. "could meet" / "might meet" is a hypothetical, and a
-    claim, a denial or an embedded instruction (`_HEARSAY`) is no statement of a meeting.
+    claim, a denial, an embedded instruction (`_HEARSAY`) or an offer to meet (`_OFFER`) is
+    no statement of a meeting.
     """
-    if not is_prose(sentence) or _HEARSAY.search(sentence):
+    if not is_prose(sentence) or _HEARSAY.search(sentence) or _OFFER.search(sentence):
         return None
     match = _TRIGGER.search(_blank_out(sentence))
     if match is None:
@@ -149,7 +155,11 @@ def _blank_out(sentence: str) -> str:
 
 
 def is_prose(sentence: str) -> bool:
-    """A sentence of running text, not a headline, byline, dateline or caption line."""
+    """A sentence of running text, not a headline, byline, dateline or caption line, and not
+    a reader's comment ("andes_hiker: Good to see them talking."): no statement of the article.
+    """
+    if _COMMENT.match(sentence):
+        return False
     long_enough = len(sentence.split()) >= MIN_WORDS or _SPEAKER.match(sentence) is not None
     return long_enough and _PROSE_END.search(sentence) is not None
 
@@ -196,8 +206,14 @@ def analyze(text: str) -> list[Sentence]:
     sentences = []
     speaker: Span | None = None
     for start, end in bounds:
-        inside = tuple(s for s in spans if start <= s.start < end and s.end <= end)
         sentence = text[start:end]
+        dateline = DATELINE.match(sentence)
+        cut = start + (dateline.end() if dateline else 0)  # "SANTIAGO, Sept 8 - ": not a when
+        inside = tuple(
+            s
+            for s in spans
+            if start <= s.start < end and s.end <= end and (s.label != "TIME" or s.start >= cut)
+        )
         if _SPEAKER.match(sentence):
             speaker = next((s for s in inside if s.start == start), speaker)
         sentences.append(

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from summarizer.names import TITLES
-from summarizer.staged.spans import SIDE_LABELS, Sentence, Span
+from summarizer.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})
@@ -28,7 +28,6 @@ REPORTING = frozenset(
 )  # fmt: skip
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
-_DATELINE = re.compile(r"^[A-Z][^a-z]{1,40}?(?:,[^-–—(]{1,40})?(?:\([^)]{1,40}\))?\s+[-–—]\s+")
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 
 
@@ -42,7 +41,7 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         if not sentence.trigger:
             out.append(())
             continue
-        dateline = _DATELINE.match(sentence.text)
+        dateline = DATELINE.match(sentence.text)
         cut = sentence.start + (dateline.end() if dateline else 0)
         sides = [s for s in sentence.spans if s.label in SIDE_LABELS and s.start >= cut]
         if docs is None:
@@ -161,7 +160,7 @@ def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[S
     def qualifies(side: Span) -> bool:
         for person in (p for p in parties if p.label == "PERSON" and p.start > side.end):
             gap = sentence.text[side.end - sentence.start : person.start - sentence.start]
-            words = [w.lower().strip("'’s") for w in gap.split()]
+            words = [re.sub(r"['’]s$", "", w.lower()) for w in gap.split()]
             if words and all(w in TITLES for w in words):
                 return True
         return False

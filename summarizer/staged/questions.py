@@ -167,37 +167,53 @@ def _list_of(item: Any) -> Any:
     return GenericAlias(list, (item,))
 
 
+def sides_label(candidate: Candidate) -> str:
+    """How a candidate's sides are written in the prompt and in its answer."""
+    return " and ".join(candidate.sides)
+
+
 def answer_model(options: Options) -> type[BaseModel]:
-    """The response model for one window: one answer per candidate, in order; a candidate
-    that is no meeting is just `{"meeting": false}` (fewer tokens to generate).
+    """The response model for one call: an object with one answer per candidate, keyed `c1`,
+    `c2`, ... in order. Each answer opens with the candidate's sides as a constant
+    (`"sides": "A and B"`), which the grammar writes for the model, so its yes/no is decided
+    right after the names it is about (small models lose track of positions in a list). A
+    candidate that is no meeting is just `{"sides": ..., "meeting": false}`.
     """
     place = _choice(options.places)
     topic = Annotated[str, StringConstraints(min_length=2, max_length=TOPIC_CHARS)]
-    no: type[BaseModel] = create_model(
-        "NoMeeting", __base__=Strict, meeting=(Literal[False], Field(description="Not a meeting."))
-    )
-    yes: type[BaseModel] = create_model(
-        "Meeting",
-        __base__=Strict,
-        meeting=(Literal[True], Field(description="The sentence states this meeting.")),
-        status=(Status, Field(description="held, scheduled, proposed, cancelled, postponed.")),
-        when=(
-            _choice(options.times) | None,
-            Field(description="The time words of this meeting, from the options, or null."),
-        ),
-        city=(place | None, Field(description="City where they meet, or null.")),
-        country=(place | None, Field(description="Country where they meet, or null.")),
-        topics=(
-            _list_of(topic),
-            Field(max_length=MAX_TOPICS, description="Topics the passage states, or []."),
-        ),
-    )
-    n = len(options.candidates)
-    return create_model(
-        "WindowAnswer",
-        __base__=Strict,
-        answers=(_list_of(no | yes), Field(min_length=n, max_length=n)),
-    )
+    fields: dict[str, Any] = {}
+    for number, candidate in enumerate(options.candidates, 1):
+        sides = (_choice((sides_label(candidate),)), Field(description="The candidate's sides."))
+        no: type[BaseModel] = create_model(
+            f"NoMeeting{number}",
+            __base__=Strict,
+            sides=sides,
+            meeting=(Literal[False], Field(description="Not a meeting.")),
+        )
+        yes: type[BaseModel] = create_model(
+            f"Meeting{number}",
+            __base__=Strict,
+            sides=sides,
+            meeting=(Literal[True], Field(description="The sentence states this meeting.")),
+            status=(Status, Field(description="held, scheduled, proposed, cancelled, postponed.")),
+            when=(
+                _choice(options.times) | None,
+                Field(description="The time words of this meeting, from the options, or null."),
+            ),
+            city=(place | None, Field(description="City where they meet, or null.")),
+            country=(place | None, Field(description="Country where they meet, or null.")),
+            topics=(
+                _list_of(topic),
+                Field(max_length=MAX_TOPICS, description="Topics the passage states, or []."),
+            ),
+        )
+        fields[f"c{number}"] = (no | yes, Field(description=f"Candidate {number}."))
+    return create_model("WindowAnswer", __base__=Strict, **fields)
+
+
+def replies(answer: BaseModel, options: Options) -> list[Any]:
+    """The answers to `options.candidates`, in order (None where one is missing)."""
+    return [getattr(answer, f"c{n}", None) for n in range(1, len(options.candidates) + 1)]
 
 
 def batch(asks: list[tuple[Window, Options]], size: int | None = None) -> list[Ask]:
@@ -229,7 +245,7 @@ def merge_options(many: list[Options]) -> Options:
 
 def build_messages(ask: Ask, article: Article, prompt: prompts.Prompt) -> list[Message]:
     """The chat messages for one call: the fixed system prompt, then the windows' text with
-    each candidate's sentence marked `[n]`, the candidates' sides, and the options.
+    each candidate's sentence marked `[cN]`, the candidates' sides, and the options.
     """
     published = article.published.isoformat() if article.published else None
     options = ask.options
@@ -242,23 +258,20 @@ def build_messages(ask: Ask, article: Article, prompt: prompts.Prompt) -> list[M
     return prompt.render(
         passage=passage,
         published=published,
-        candidates=[
-            f"{i}. " + " and ".join(f'"{side}"' for side in c.sides)
-            for i, c in enumerate(options.candidates, 1)
-        ],
+        candidates=[f"c{i}. {sides_label(c)}" for i, c in enumerate(options.candidates, 1)],
         times=_listing(options.times),
         places=_listing(options.places),
     )
 
 
 def marked_passage(window: Window, options: Options, article: str) -> str:
-    """The window's text with `[n] ` before the sentence of candidate n (no text repeated)."""
+    """The window's text with `[cN] ` before the sentence of candidate N (no text repeated)."""
     marks = {c.sentence.start: i for i, c in enumerate(options.candidates, 1)}
     parts, cursor = [], window.start
     for sentence in window.sentences:
         parts.append(article[cursor : sentence.start])
         if sentence.start in marks:
-            parts.append(f"[{marks[sentence.start]}] ")
+            parts.append(f"[c{marks[sentence.start]}] ")
         cursor = sentence.start
     parts.append(article[cursor : window.end])
     return "".join(parts)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 SIDE_LABELS = frozenset({"PERSON", "ORG", "TITLE"})
+# "SANTIAGO, Sept 8 - ", "DORN (Balkan Desk) - ": where the wire opens a story, not its content.
+DATELINE = re.compile(r"^[A-Z][^a-z]{1,40}?(?:,[^-–—(]{1,40})?(?:\([^)]{1,40}\))?\s+[-–—]\s+")
 
 
 @dataclass(frozen=True)
