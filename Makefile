@@ -39,12 +39,10 @@ test: dev
 		--baseline evals/baseline/report.json --out $(EVAL_OUT)
 
 ## eval-record: run every gold case on the embedded model, record replays + baseline
-## (then drop the `only:` list from evals/suite.yaml so CI gates on all of them)
 eval-record: install
 	$(BIN)/summarizer model pull --size 1.5b
 	rm -rf evals/replays evals/baseline
-	$(BIN)/summarizer eval --cases evals/cases --backend embedded --record evals/replays \
-		--out evals/baseline
+	$(BIN)/summarizer eval evals/suite.yaml --record evals/replays --out evals/baseline
 
 ## bench: throughput/cache/memory benchmark against the fake server (writes benchmarks/results.json)
 bench: dev

@@ -6,7 +6,8 @@ Not a test; run it alone (a second model process on the same cores halves both).
 One process, one model:
 1. the machine's rates for this model, from llama.cpp's own timings: prefill tokens/s (a
    ~600-token prompt, prompt cache off) and generation tokens/s (128 tokens);
-2. a warm-up article (the fixed system prompt enters the KV cache once per process);
+2. a warm-up article that is not timed (the fixed system prompt enters the KV cache once per
+   process, as in any run over several articles; no timed article is in the cache);
 3. every article of benchmarks/articles/ and the first `--cases` gold cases: the wall time of
    `summarize_staged` (spaCy analysis included) and its hardware limit, the time a model
    needs just to read the whole article and write the run's own output tokens:
@@ -39,6 +40,11 @@ from summarizer.staged import summarize_staged  # noqa: E402
 
 RESULTS = HERE / "staged_results.json"
 CALIBRATION = (HERE / "articles" / "600-words-river-commission.txt").read_text()
+# Not one of the timed articles: a timed article must not find its own text in the KV cache.
+WARM_UP = (
+    "Port directors Ana Reis of Velmar and Odd Lunde of Skarn met in Velmar on Monday to "
+    "discuss berth fees, the Velmar port authority said on Tuesday."
+)
 
 
 def rates(backend: EmbeddedBackend) -> tuple[float, float]:
@@ -78,7 +84,7 @@ def main() -> None:
     backend = EmbeddedBackend(Settings(embedded_size=args.size))
     prefill, generation = rates(backend)
     print(f"model {backend.model}: prefill {prefill:.1f} tok/s, generation {generation:.1f} tok/s")
-    summarize_staged(Article(text=CALIBRATION), backend)  # warm-up: system prompt cached
+    summarize_staged(Article(text=WARM_UP), backend)  # the system prompt enters the KV cache
 
     rows: list[dict[str, Any]] = []
     for name, article in articles(args.cases):

@@ -144,3 +144,12 @@ def test_reader_comments_and_dateline_dates_are_not_candidates() -> None:
     lede, comment = analyze(text)
     assert [s.text for s in lede.labelled("TIME")] == ["Tuesday"]  # not the dateline's date
     assert comment.trigger is None and not is_prose(comment.text)
+
+
+def test_a_person_in_apposition_to_a_province_stays_a_person() -> None:
+    text = (
+        "The governor of Ostrenia's coastal province, Mirela Sandu, said she would travel to "
+        "Varne next week to meet local officials."
+    )
+    [sentence] = [s for s in analyze(text) if s.trigger]
+    assert {s.text: s.label for s in sentence.spans}["Mirela Sandu"] == "PERSON"

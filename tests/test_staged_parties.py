@@ -96,3 +96,22 @@ def test_a_nationality_and_portfolio_before_a_title_is_no_party() -> None:
         "Kiprotich in Arusha on Tuesday to discuss the rules."
     )
     assert _parties(text) == [["Neema Mwakyusa", "Peter Kiprotich"]]
+
+
+def test_a_plural_title_stands_for_the_people_the_next_sentence_names() -> None:
+    text = (
+        "Water ministers from Ostrenia and Kestria met in Halvik on Tuesday for six hours. "
+        "Ostrenian Water Minister Ilse Marovic and her Kestrian counterpart, Tomas Feldgren, "
+        "said afterwards that they had narrowed their differences, and agreed to meet again "
+        "in Dorava on April 2."
+    )
+    pair = ["Ilse Marovic", "Tomas Feldgren"]
+    assert _parties(text) == [pair, pair]  # "they ... agreed to meet": named in the sentence
+
+
+def test_a_plural_title_followed_by_unrelated_names_stays_unresolved() -> None:
+    text = (
+        "Foreign ministers of the bloc met in Halvik on Tuesday for six hours. "
+        "Analysts Maria Oduya and Pieter Brandt said the mood was poor."
+    )
+    assert len(_parties(text)[0]) < 2

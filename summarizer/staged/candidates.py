@@ -242,9 +242,8 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
             if len(ent) == 1 and label in ("ORG", "PERSON") and adjectival:
                 label = "NORP"
             start = offset + ent.start_char
-            if label in ("ORG", "PERSON") and _PLACE_BEFORE.search(
-                text[max(0, start - 40) : start]
-            ):
+            before = text[max(0, start - 40) : start]
+            if (label == "ORG" or len(ent) == 1) and _PLACE_BEFORE.search(before):
                 label = "GPE"  # "the Sandoran capital, Ravel,"
             spans += split_list(Span(ent.text, start, offset + ent.end_char, label), surnames)
         for chunk in doc.noun_chunks:

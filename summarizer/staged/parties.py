@@ -52,6 +52,8 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         if collective and len(parties) < 2:
             earlier = [p for j, p in recent if i - j <= LOOKBACK]
             parties = list(earlier[-1]) if earlier else parties
+        if len(parties) < 2 and i + 1 < len(sentences):
+            parties = _named_next(parties, sentences[i + 1]) or parties
         found = _drop_affiliations(tuple(dict.fromkeys(parties)), sentence)
         out.append(found)
         if len(found) >= 2:
@@ -71,12 +73,19 @@ def _from_parse(
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
+
+        def at(token: Any) -> int:
+            return int(sentence.start + token.idx)
+
         parties: list[Span] = []
         # the trigger can be a party itself: "informed his counterpart"
         itself = [span.root] if span.root.dep_ in ARGUMENT_DEPS else []
         for token in [*itself, *arguments(span.root)]:
             phrase = _phrase(token)
             found = sides_of(token, sides, sentence.speaker, sentence.start)
+            if token.lower_ in ("they", "them"):  # the people this sentence named before it
+                before = [s for s in sides if s.label == "PERSON" and s.end <= at(token)]
+                found = before if len(before) >= 2 else found
             if COLLECTIVE.search(phrase) and len(phrase.split()) <= 3:
                 collective = True
                 if token.lower_ != "we" and not any(s.label == "PERSON" for s in found):
@@ -98,10 +107,12 @@ def arguments(trigger: Any) -> list[Any]:
             break  # "the ministry confirmed the talks": the ministry is no party
         token = token.head
         heads.append(token)
-    for _ in range(3):  # "agreed to meet", "is due to hold talks": the subject is higher up
+    # "agreed to meet", "is due to hold talks", "said ... and agreed to meet": the subject is
+    # higher up (an open complement's, or the first of two conjoined verbs')
+    for _ in range(3):
         if any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
             break
-        if token.dep_ not in ("xcomp", "acomp", "ccomp", "advcl") or token.head is token:
+        if token.dep_ not in ("xcomp", "acomp", "ccomp", "advcl", "conj") or token.head is token:
             break
         token = token.head
         heads.append(token)
@@ -150,6 +161,23 @@ def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ..
     if before:
         return before[-1:]
     return [s for s in earlier if s.label == "PERSON"][:1]
+
+
+def _named_next(parties: list[Span], following: Sentence) -> list[Span]:
+    """ "Water ministers from Ostrenia and Kestria met ..." then "Water Minister Ilse Marovic
+    and her counterpart, Tomas Feldgren, said ...": a plural title as the only party stands
+    for the two to four people the next sentence names, when it names them by that role
+    (singular) or as counterparts; else [].
+    """
+    plural = [p for p in parties if p.label == "TITLE" and p.text.lower().endswith("s")]
+    if not plural:
+        return []
+    role = plural[0].text.lower().split()[-1].removesuffix("s")
+    people = [s for s in following.spans if s.label == "PERSON"]
+    words = following.text.lower()
+    if 2 <= len(people) <= 4 and (role in words or "counterpart" in words):
+        return people
+    return []
 
 
 def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[Span, ...]:
