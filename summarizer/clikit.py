@@ -32,7 +32,12 @@ SizeOpt = Annotated[
     SizeName | None, typer.Option("--size", help="Embedded model size: 1.5b or 0.5b.")
 ]
 StrategyOpt = Annotated[
-    StrategyName | None, typer.Option("--strategy", help="whole, staged or auto.")
+    StrategyName | None,
+    typer.Option(
+        "--strategy",
+        help="whole (one prompt), staged (closed questions per candidate) or auto: "
+        "staged on the embedded model, whole elsewhere.",
+    ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")]
 

@@ -20,9 +20,12 @@ from summarizer.staged.assemble import (
     Found,
     decide_status,
     decide_when,
+    located,
     merge,
     modality,
+    same_day,
     status_cue,
+    to_meeting,
 )
 from summarizer.staged.candidates import analyze
 
@@ -204,3 +207,31 @@ def test_auto_strategy_is_staged_on_the_embedded_backend_and_whole_elsewhere() -
     assert resolve_strategy("whole", embedded) == "whole"
     assert prompt_hash("auto", embedded) == prompts.load("staged").hash
     assert prompt_hash("auto", hosted) == prompts.load("briefing").hash
+
+
+@pytest.mark.parametrize(
+    ("place", "sentence", "kept"),
+    [
+        ("Tarsis", "The chiefs of Hollmark and Kovalia will hold talks on Thursday in neutral "
+         "Tarsis.", True),
+        ("Hollmark", "The chiefs of Hollmark and Kovalia will hold talks on Thursday in neutral "
+         "Tarsis.", False),
+        ("Dorn", "He will meet his counterpart in the Velorian border city of Dorn.", True),
+        ("Ravel", "She will hold talks in the Sandoran capital, Ravel, with Emeka.", True),
+        ("Kampala", "Kiprotich will travel to Kampala on Tuesday to meet Akello.", True),
+    ],
+)  # fmt: skip
+def test_a_city_is_kept_only_where_the_sentence_puts_the_meeting(
+    place: str, sentence: str, kept: bool
+) -> None:
+    assert located(place, sentence) is kept
+
+
+def test_the_same_day_takes_the_date_of_the_meeting_before() -> None:
+    first = _found([STRAW, IVANOV], when_text="Thursday", date=dt.date(2022, 3, 10))
+    second = _found([Participant(name="Ana Lipovac"), Participant(name="Johan Brekke")],
+                    when_text="The same day")  # fmt: skip
+    same_day([first, second])
+    assert second.date == dt.date(2022, 3, 10)
+    meeting = to_meeting(second, ARTICLE)
+    assert (meeting.when.date, meeting.when.precision) == (dt.date(2022, 3, 10), "day")

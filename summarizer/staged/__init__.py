@@ -115,6 +115,7 @@ def _finish(
         first = errors[0]
         first.usage, first.attempts = usage.model_dump(), attempts
         raise first
+    assemble.same_day(found)
     meetings = [assemble.to_meeting(f, article) for f in assemble.merge(found)]
     return assemble.briefing(
         article,

@@ -36,6 +36,7 @@ from summarizer.schema import (
 from summarizer.staged.questions import Options, replies
 from summarizer.staged.spans import Sentence
 
+_SAME_DAY = re.compile(r"\bsame day\b", re.I)
 _VIDEO = re.compile(r"\bvideo|\bvirtual|\bonline\b", re.I)
 _CALL = re.compile(r"\b(?:tele)?phone|\bcall(?:s|ed)?\b|\bspoke by\b", re.I)
 SUMMARY_MIN_WORDS = 8
@@ -83,7 +84,8 @@ def found_meetings(answer: BaseModel, options: Options, article: Article) -> lis
         when = decide_when(reply.when, candidate.sentence)
         status = decide_status(reply.status, sentence, when, article.published)
         resolved = dates.resolve(when, article.published, tense=dates.tense_for(status))
-        city, country = (_in(p, sentence) for p in (reply.city, reply.country))
+        city = _in(reply.city, sentence) if located(reply.city, sentence) else None
+        country = _in(reply.country, sentence)
         out.append(
             Found(
                 participants=people,
@@ -107,6 +109,23 @@ def decide_when(answered: str | None, sentence: Sentence) -> str | None:
     if answered in own or not own:
         return answered
     return own[0]
+
+
+def located(place: str | None, sentence: str) -> bool:
+    """The sentence puts something at `place`: "in neutral Tarsis", "at the Grand Harbour
+    Hotel", "the border city of Dorn", "travel to Kampala" — not "Hollmark's chief of defence".
+    """
+    if not place:
+        return False
+    before = r"\b(?:in|at|to|near|capital|city|town|port),?\s+(?:[\w'’-]+\s+){0,3}"
+    return re.search(before + re.escape(place) + r"\b", sentence) is not None
+
+
+def same_day(found: list[Found]) -> None:
+    """A meeting "the same day" is on the date of the one mentioned before it (in order)."""
+    for before, item in zip(found, found[1:], strict=False):
+        if item.date is None and item.when_text and _SAME_DAY.search(item.when_text):
+            item.date = before.date
 
 
 def _in(place: str | None, sentence: str) -> str | None:
@@ -188,6 +207,8 @@ def to_meeting(found: Found, article: Article) -> Meeting:
     resolved = dates.resolve(
         found.when_text, article.published, tense=dates.tense_for(found.status)
     )
+    if resolved.date is None and found.date is not None:  # "the same day" (see `same_day`)
+        resolved = dates.Resolved(found.date, "day")
     evidence = grounding.locate(found.evidence, article.text)
     return Meeting(
         participants=people,

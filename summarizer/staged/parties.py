@@ -164,9 +164,9 @@ def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ..
 
 
 def _named_next(parties: list[Span], following: Sentence) -> list[Span]:
-    """ "Water ministers from Ostrenia and Kestria met ..." then "Water Minister Ilse Marovic
-    and her counterpart, Tomas Feldgren, said ...": a plural title as the only party stands
-    for the two to four people the next sentence names, when it names them by that role
+    """A plural title as the only party ("Water ministers from Ostrenia and Kestria met ...")
+    stands for the two to four people the next sentence names ("Water Minister Ilse Marovic
+    and her counterpart, Tomas Feldgren, said ..."), when it names them by that role
     (singular) or as counterparts; else [].
     """
     plural = [p for p in parties if p.label == "TITLE" and p.text.lower().endswith("s")]
