@@ -235,3 +235,12 @@ def test_the_same_day_takes_the_date_of_the_meeting_before() -> None:
     assert second.date == dt.date(2022, 3, 10)
     meeting = to_meeting(second, ARTICLE)
     assert (meeting.when.date, meeting.when.precision) == (dt.date(2022, 3, 10), "day")
+
+
+def test_a_date_read_from_a_neighbouring_sentence_does_not_split_a_meeting() -> None:
+    own = _found([STRAW, IVANOV], when_text="Monday", date=dt.date(2003, 2, 3))
+    follow_up = _found(  # "The two discussed Iraq." with "last year" from the next sentence
+        [STRAW, IVANOV], when_text="last year", date=dt.date(2002, 1, 1), borrowed=True
+    )
+    [merged] = merge([own, follow_up])
+    assert (merged.when_text, merged.date) == ("Monday", dt.date(2003, 2, 3))

@@ -69,6 +69,7 @@ class Found:
     agenda: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     date: dt.date | None = None
+    borrowed: bool = False  # the time words come from a neighbouring sentence
 
 
 def found_meetings(answer: BaseModel, options: Options, article: Article) -> list[Found]:
@@ -91,6 +92,7 @@ def found_meetings(answer: BaseModel, options: Options, article: Article) -> lis
                 participants=people,
                 status=status,
                 when_text=when,
+                borrowed=when is not None and when not in _times(candidate.sentence),
                 city=city,
                 country=country if country != city else None,
                 agenda=[a.strip() for a in reply.topics if a.strip()],
@@ -101,11 +103,15 @@ def found_meetings(answer: BaseModel, options: Options, article: Article) -> lis
     return out
 
 
+def _times(sentence: Sentence) -> list[str]:
+    return [s.text for s in sentence.labelled("TIME")]
+
+
 def decide_when(answered: str | None, sentence: Sentence) -> str | None:
     """The model's time words if the candidate's sentence holds them; else that sentence's
     first time words; else the model's (from a neighbouring sentence).
     """
-    own = [s.text for s in sentence.labelled("TIME")]
+    own = _times(sentence)
     if answered in own or not own:
         return answered
     return own[0]
@@ -162,8 +168,10 @@ def decide_status(
 
 
 def same_meeting(a: Found, b: Found) -> bool:
-    """One meeting mentioned twice: same sides, dates and statuses that do not conflict."""
-    if a.date and b.date and a.date != b.date:
+    """One meeting mentioned twice: same sides, dates and statuses that do not conflict (a
+    date read from a neighbouring sentence conflicts with nothing: "The two discussed ...").
+    """
+    if a.date and b.date and a.date != b.date and not (a.borrowed or b.borrowed):
         return False
     if a.status != b.status and "unknown" not in (a.status, b.status):
         return False
@@ -191,9 +199,9 @@ def merge(found: list[Found]) -> list[Found]:
         ]
         target.participants = names.dedupe_participants([*target.participants, *extra])
         target.status = target.status if target.status != "unknown" else item.status
-        target.when_text, target.date = (
-            (target.when_text, target.date) if target.when_text else (item.when_text, item.date)
-        )
+        if not target.when_text or (target.borrowed and item.when_text and not item.borrowed):
+            target.when_text, target.date = item.when_text, item.date
+            target.borrowed = item.borrowed
         target.city = target.city or item.city
         target.country = target.country or item.country
         target.agenda = _unique([*target.agenda, *item.agenda])
