@@ -284,6 +284,7 @@ def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
         date=run.config.day,
         model=model,
         prompt_hash=run.prompt_hash,
+        strategy=run.strategy,
         meetings=merge_meetings(refs),
         tensions=merge_tensions(refs),
         articles=articles,

@@ -148,3 +148,10 @@ def test_digest_json_uses_briefing_field_names() -> None:
             "sources", "conflicts"} <= set(meeting)  # fmt: skip
     assert meeting["sources"][0] == {"n": 1, "title": "Wire", "url": "https://x.test/1"}
     assert Digest.model_validate(data) == _digest()
+
+
+def test_staged_day_says_tensions_were_not_extracted() -> None:
+    note = render_note(_digest(tensions=[], strategy="staged"))
+    tensions = note.split("## Tensions\n\n", 1)[1].split("\n\n", 1)[0]
+    assert tensions.startswith("_Not extracted: the staged strategy")
+    assert "--strategy whole" in tensions
