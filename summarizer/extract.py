@@ -39,6 +39,13 @@ def build_messages(article: Article, prompt: prompts.Prompt) -> list[dict[str, s
     return prompt.render(text=text, title=article.title, published=published)
 
 
+def source_of(article: Article) -> Source:
+    """The briefing's `source` block: the article's metadata."""
+    return Source(
+        title=article.title, url=article.url, published=article.published, language=article.language
+    )
+
+
 def resolve_strategy(strategy: str, backend: Backend) -> str:
     """`auto` picks per backend what the eval found best (README, "Strategies"): `staged` for
     the small embedded models, `whole` for hosted and self-hosted OpenAI-compatible models.
@@ -101,12 +108,7 @@ def assemble(
     draft = completion.value
     meetings = [m for m in (to_meeting(d, article) for d in draft.meetings) if m is not None]
     return Briefing(
-        source=Source(
-            title=article.title,
-            url=article.url,
-            published=article.published,
-            language=article.language,
-        ),
+        source=source_of(article),
         summary=draft.summary.strip(),
         meetings=dedupe_meetings(meetings),
         tensions=[t for t in (to_tension(d, article) for d in draft.tensions) if t is not None],

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from summarizer import dates, grounding, names, prompts
 from summarizer.article import Article
 from summarizer.backends.base import Backend
+from summarizer.extract import source_of
 from summarizer.schema import (
     Briefing,
     Location,
@@ -28,7 +29,6 @@ from summarizer.schema import (
     Modality,
     Participant,
     Provenance,
-    Source,
     Status,
     Usage,
     When,
@@ -276,12 +276,7 @@ def briefing(
 ) -> Briefing:
     """The final Briefing of the staged strategy (tensions are not extracted by it)."""
     return Briefing(
-        source=Source(
-            title=article.title,
-            url=article.url,
-            published=article.published,
-            language=article.language,
-        ),
+        source=source_of(article),
         summary=summary(sentences, article),
         meetings=meetings,
         provenance=Provenance(
