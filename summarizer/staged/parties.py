@@ -73,10 +73,6 @@ def _from_parse(
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
-
-        def at(token: Any) -> int:
-            return int(sentence.start + token.idx)
-
         parties: list[Span] = []
         # the trigger can be a party itself: "informed his counterpart"
         itself = [span.root] if span.root.dep_ in ARGUMENT_DEPS else []
@@ -84,7 +80,8 @@ def _from_parse(
             phrase = _phrase(token)
             found = sides_of(token, sides, sentence.speaker, sentence.start)
             if token.lower_ in ("they", "them"):  # the people this sentence named before it
-                before = [s for s in sides if s.label == "PERSON" and s.end <= at(token)]
+                at = sentence.start + token.idx
+                before = [s for s in sides if s.label == "PERSON" and s.end <= at]
                 found = before if len(before) >= 2 else found
             if COLLECTIVE.search(phrase) and len(phrase.split()) <= 3:
                 collective = True
