@@ -145,12 +145,12 @@ def _cache(disabled: bool) -> Iterator[Cache | None]:
 def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:
     """One briefing, from the cache when this exact extraction was done before."""
     from summarizer.cache import cache_key
-    from summarizer.extract import prompt_hash, resolve_strategy, summarize_article
+    from summarizer.extract import resolve_strategy, strategy_prompt, summarize_article
 
     key = cache_key(
         art.text,
         published=art.published,
-        prompt_hash=prompt_hash(strategy, engine),
+        prompt_hash=strategy_prompt(strategy, engine).hash,
         fingerprint=engine.fingerprint(),
         strategy=resolve_strategy(strategy, engine),
     )

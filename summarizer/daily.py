@@ -129,7 +129,7 @@ class DailyRun:
         self.backend, self.config, self.cache = backend, config, cache
         self.extract = extract_fn or default_extract(config.strategy, config.prompt)
         self.on_done = on_done or (lambda result: None)
-        self.prompt_hash = extract.prompt_hash(config.strategy, backend, config.prompt)
+        self.prompt_hash = extract.strategy_prompt(config.strategy, backend, config.prompt).hash
         self.strategy = extract.resolve_strategy(config.strategy, backend)
         self.price = price_for(backend.model, config.prices, backend=backend.name)
         self._fingerprint = backend.fingerprint()

@@ -55,12 +55,12 @@ def resolve_strategy(strategy: str, backend: Backend) -> str:
     return "staged" if backend.name == "embedded" else "whole"
 
 
-def prompt_hash(strategy: str, backend: Backend, prompt: str = "briefing") -> str:
-    """The hash of the prompt an extraction with `strategy` on `backend` uses (cache keys,
-    provenance): the staged prompt when the strategy resolves to `staged`.
+def strategy_prompt(strategy: str, backend: Backend, prompt: str = "briefing") -> prompts.Prompt:
+    """The prompt an extraction with `strategy` on `backend` uses (cache keys, provenance,
+    eval reports): the staged prompt when the strategy resolves to `staged`, else `prompt`.
     """
     staged = resolve_strategy(strategy, backend) == "staged"
-    return prompts.load("staged" if staged else prompt).hash
+    return prompts.load("staged" if staged else prompt)
 
 
 def summarize_article(

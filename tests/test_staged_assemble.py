@@ -13,7 +13,7 @@ from summarizer import prompts
 from summarizer.article import Article
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
-from summarizer.extract import prompt_hash, resolve_strategy
+from summarizer.extract import resolve_strategy, strategy_prompt
 from summarizer.schema import Participant
 from summarizer.staged import asummarize_staged, plan, questions, summarize_staged
 from summarizer.staged.assemble import (
@@ -205,8 +205,8 @@ def test_auto_strategy_is_staged_on_the_embedded_backend_and_whole_elsewhere() -
     assert resolve_strategy("auto", embedded) == "staged"
     assert resolve_strategy("auto", hosted) == "whole"
     assert resolve_strategy("whole", embedded) == "whole"
-    assert prompt_hash("auto", embedded) == prompts.load("staged").hash
-    assert prompt_hash("auto", hosted) == prompts.load("briefing").hash
+    assert strategy_prompt("auto", embedded).hash == prompts.load("staged").hash
+    assert strategy_prompt("auto", hosted).hash == prompts.load("briefing").hash
 
 
 @pytest.mark.parametrize(

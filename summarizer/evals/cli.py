@@ -91,12 +91,12 @@ def _backend(settings: Settings, record: Path | None, replay: Path | None) -> Ba
 
 
 def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
-    from summarizer import cost, prompts
-    from summarizer.extract import resolve_strategy
+    from summarizer import cost
+    from summarizer.extract import resolve_strategy, strategy_prompt
 
     table = cost.load_price_table(Path(suite.price_table) if suite.price_table else None)
     strategy = resolve_strategy(settings.strategy, backend)
-    prompt = prompts.load("staged" if strategy == "staged" else suite.prompt)
+    prompt = strategy_prompt(strategy, backend, suite.prompt)
     try:
         results = run_cases(
             suite.select(load_cases(suite.cases or "")),
