@@ -31,7 +31,7 @@ demo: install
 
 ## test: lint, type-check and run the whole test suite (includes the real 0.5B model)
 test: dev
-	$(BIN)/ruff check summarizer tests benchmarks
+	$(BIN)/ruff check summarizer tests benchmarks evals/tools
 	$(BIN)/mypy
 	$(BIN)/summarizer model pull --size 0.5b
 	$(BIN)/pytest -q
@@ -49,7 +49,7 @@ bench: dev
 	$(BIN)/python benchmarks/bench_daily.py
 
 lint: dev
-	$(BIN)/ruff check summarizer tests benchmarks
+	$(BIN)/ruff check summarizer tests benchmarks evals/tools
 typecheck: dev
 	$(BIN)/mypy
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from summarizer.errors import CaseError, UserError
 from summarizer.schema import Status
+
+REAL_DIR = "real"  # cases under a folder of this name are real news; the others are composed
+_TAG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class Gold(BaseModel):
@@ -98,9 +102,22 @@ class GoldCase(Gold):
 
     id: str = Field(min_length=1)
     source: str
+    tags: list[str] = Field(
+        default_factory=list,
+        description="Labels for per-tag metrics (negative, multi-meeting, call, long, ...). "
+        "The loader adds `real` to cases under a `real/` folder and `composed` to the others.",
+    )
     article: GoldArticle
     expected: Expected
     notes: str | None = None
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_words(cls, tags: list[str]) -> list[str]:
+        bad = [t for t in tags if not _TAG.fullmatch(t)]
+        if bad:
+            raise ValueError(f"tags must be lower-case words joined by '-': {', '.join(bad)}")
+        return list(dict.fromkeys(tags))
 
 
 def field_path(loc: Iterable[int | str]) -> str:
@@ -154,12 +171,26 @@ def parse_case(data: Any, origin: str) -> GoldCase:
         raise CaseError(validation_message(origin, e)) from e
 
 
+def kind_of(path: Path) -> str:
+    """`real` for a case under a `real/` folder, else `composed`."""
+    return "real" if REAL_DIR in path.parent.parts else "composed"
+
+
 def load_case(path: str | Path) -> GoldCase:
-    """Load one case file; its `id` must equal the file name without `.yaml`."""
+    """Load one case file; its `id` must equal the file name without `.yaml`.
+
+    The case's kind (`real` or `composed`, from its folder) is put first among its tags; a
+    case may not claim the other kind in its own `tags`.
+    """
     path = Path(path)
     case = parse_case(read_yaml(path), str(path))
     if case.id != path.stem:
         raise CaseError(f"{path}: id: {case.id!r} does not match the file name {path.stem!r}")
+    kind = kind_of(path)
+    other = "composed" if kind == "real" else "real"
+    if other in case.tags:
+        raise CaseError(f"{path}: tags: {other!r} contradicts the case's folder (it is {kind})")
+    case.tags = [kind, *(t for t in case.tags if t != kind)]
     return case
 
 
@@ -167,7 +198,7 @@ def case_paths(spec: str | Path) -> list[Path]:
     """The case files a directory, a single file or a glob pattern names, sorted."""
     path = Path(spec)
     if path.is_dir():
-        found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        found = sorted([*path.rglob("*.yaml"), *path.rglob("*.yml")])
     elif path.is_file():
         found = [path]
     else:

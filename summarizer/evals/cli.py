@@ -35,12 +35,12 @@ from summarizer.clikit import (
 )
 from summarizer.errors import ConfigError
 from summarizer.evals.cases import load_cases
-from summarizer.evals.gate import check
+from summarizer.evals.gate import check, check_tags
 from summarizer.evals.replay import RecordingBackend, ReplayBackend
 from summarizer.evals.report import load_report, write_reports
 from summarizer.evals.runner import RunResult, default_summarize, run_cases, score_predictions
 from summarizer.evals.suite import Suite, load_suite
-from summarizer.evals.tables import compare_table, metrics_table, misses_table
+from summarizer.evals.tables import compare_table, metrics_table, misses_table, tags_table
 from summarizer.settings import Settings
 
 
@@ -139,7 +139,11 @@ def _finish(
     metrics = run.metrics()
     base = baseline["metrics"] if baseline else None
     regressions = check(metrics, base, suite.thresholds, suite.tolerance)
+    tags = {tag: m.as_dict() for tag, m in run.tags().items()}
+    base_tags = baseline.get("tags") if baseline else None
+    regressions += check_tags(tags, base_tags, suite.tag_thresholds, suite.tolerance)
     console.print(metrics_table(metrics, base, suite.thresholds, regressions))
+    console.print(tags_table(tags, regressions))
     misses = misses_table(run.results)
     if misses is not None:
         console.print(misses)

@@ -46,10 +46,15 @@ class Predicted:
 
 
 class GoldShapePrediction(Gold):
-    """A prediction file in the gold shape."""
+    """A prediction file in the gold shape. A second labeler's file may also carry the rest of
+    a case's `expected` and its own `tags`/`notes`; those are kept for review, not scored.
+    """
 
     meetings: list[GoldMeeting] = Field(default_factory=list)
     tensions: list[GoldTension] = Field(default_factory=list)
+    optional_meetings: list[GoldMeeting] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    notes: str | None = None
 
 
 def _meeting(m: Meeting) -> GoldMeeting:

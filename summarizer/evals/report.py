@@ -1,4 +1,4 @@
-"""Report writers: `report.json` (everything), `junit.xml` (one testcase per case), `report.md`.
+"""Report writers: `report.json` (everything), `junit.xml` (a testsuite per tag), `report.md`.
 
 Every file is written atomically (a temp file in the same folder, then `os.replace`), so a
 crashed run never leaves half a report where CI would read it.
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarizer.errors import ConfigError, OutputError
+from summarizer.evals.tags import tag_order
 
 if TYPE_CHECKING:
     from summarizer.evals.runner import CaseResult, RunResult
@@ -40,6 +41,7 @@ def atomic_write(path: Path, text: str) -> None:
 def _case_entry(r: CaseResult) -> dict[str, Any]:
     return {
         "id": r.case.id,
+        "tags": list(r.case.tags),
         "error": r.error,
         "schema_valid": r.predicted.schema_valid,
         "latency_s": r.latency_s,
@@ -64,6 +66,7 @@ def build_report(run: RunResult) -> dict[str, Any]:
         **run.meta,
         "metrics": run.metrics(),
         "metrics_macro": run.metrics_macro(),
+        "tags": {tag: m.as_dict() for tag, m in run.tags().items()},
         "totals": {
             "cases": len(rs),
             "errors": sum(1 for r in rs if r.error),
@@ -75,25 +78,39 @@ def build_report(run: RunResult) -> dict[str, Any]:
     }
 
 
+def _testcase(parent: ET.Element, tag: str, r: CaseResult) -> str | None:
+    """Append one testcase; return "error"/"failure" when it is one."""
+    case = ET.SubElement(parent, "testcase", classname=f"evals.{tag}", name=r.case.id)
+    case.set("time", f"{r.latency_s or 0:.3f}")
+    if r.error:
+        node = ET.SubElement(case, "error", message=r.error)
+        node.text = "\n".join(r.score.misses)
+        return "error"
+    if r.score.misses:
+        node = ET.SubElement(case, "failure", message=f"{len(r.score.misses)} misses")
+        node.text = "\n".join(r.score.misses)
+        return "failure"
+    return None
+
+
 def junit_xml(run: RunResult) -> str:
-    """JUnit XML: one testcase per case; misses are the failure text, crashes are errors."""
-    suite = ET.Element("testsuite", name=str(run.meta.get("suite", "eval")))
-    failures = errors = 0
+    """JUnit XML: one testsuite per case tag (`real`, `composed`, `negative`, ...), each with a
+    testcase per case carrying that tag; misses are the failure text, crashes are errors.
+    A case with several tags appears in each of their suites.
+    """
+    name = str(run.meta.get("suite", "eval"))
+    root = ET.Element("testsuites", name=name)
+    by_tag: dict[str, list[CaseResult]] = {}
     for r in run.results:
-        case = ET.SubElement(suite, "testcase", classname="evals", name=r.case.id)
-        case.set("time", f"{r.latency_s or 0:.3f}")
-        if r.error:
-            errors += 1
-            node = ET.SubElement(case, "error", message=r.error)
-            node.text = "\n".join(r.score.misses)
-        elif r.score.misses:
-            failures += 1
-            node = ET.SubElement(case, "failure", message=f"{len(r.score.misses)} misses")
-            node.text = "\n".join(r.score.misses)
-    suite.set("tests", str(len(run.results)))
-    suite.set("failures", str(failures))
-    suite.set("errors", str(errors))
-    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+        for tag in r.case.tags or ["untagged"]:
+            by_tag.setdefault(tag, []).append(r)
+    for tag in tag_order(by_tag):
+        suite = ET.SubElement(root, "testsuite", name=f"{name}.{tag}")
+        outcomes = [_testcase(suite, tag, r) for r in by_tag[tag]]
+        suite.set("tests", str(len(outcomes)))
+        suite.set("failures", str(outcomes.count("failure")))
+        suite.set("errors", str(outcomes.count("error")))
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def fmt(value: float | None) -> str:
@@ -115,6 +132,7 @@ def markdown(report: dict[str, Any]) -> str:
     ]
     for name, value in report["metrics"].items():
         lines.append(f"| {name} | {fmt(value)} | {fmt(report['metrics_macro'].get(name))} |")
+    lines += tags_markdown(report.get("tags") or {})
     missed = [c for c in report["cases"] if c["misses"]]
     if missed:
         lines += ["", "<details><summary>Misses</summary>", ""]
@@ -122,6 +140,25 @@ def markdown(report: dict[str, Any]) -> str:
             lines += [f"**{c['id']}**", "", "```diff", *c["misses"], "```", ""]
         lines.append("</details>")
     return "\n".join(lines) + "\n"
+
+
+def tags_markdown(tags: dict[str, Any]) -> list[str]:
+    """Lines of the per-tag table (micro averages; a column per tag), or none."""
+    if not tags:
+        return []
+    names = list(tags)
+    lines = [
+        "",
+        "### Per tag (micro)",
+        "",
+        "| metric | " + " | ".join(f"{t} ({tags[t]['cases']})" for t in names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    metric_names = next(iter(tags.values()))["metrics"]
+    for metric in metric_names:
+        cells = " | ".join(fmt(tags[t]["metrics"].get(metric)) for t in names)
+        lines.append(f"| {metric} | {cells} |")
+    return lines
 
 
 def write_reports(run: RunResult, out: str | Path) -> dict[str, Path]:

@@ -24,6 +24,7 @@ from summarizer.evals.fields import FieldConfig
 from summarizer.evals.metrics import CaseScore, Metrics, macro, micro, score_case
 from summarizer.evals.predictions import Predicted, from_briefing, load_prediction
 from summarizer.evals.replay import ReplayMissError, case_scope
+from summarizer.evals.tags import TagMetrics, by_tag
 from summarizer.schema import Briefing, Usage
 
 Summarize = Callable[[Article, Backend], Awaitable[Briefing]]
@@ -60,6 +61,10 @@ class RunResult:
     def metrics_macro(self) -> Metrics:
         """Macro averages (mean over the cases where each metric is defined)."""
         return macro(r.score for r in self.results)
+
+    def tags(self) -> dict[str, TagMetrics]:
+        """Micro and macro metrics per case tag (`real`, `composed`, `negative`, ...)."""
+        return by_tag(self.results)
 
 
 def article_of(case: GoldCase) -> Article:

@@ -10,6 +10,9 @@
     tolerances:                  # allowed drop below the baseline, per metric
       date.exact: 0.05
     default_tolerance: 0.02
+    tag_thresholds:              # floors for the cases carrying a tag (real, composed, ...)
+      real:
+        meetings.precision: 0.8
 
 Metric names in `thresholds` and `tolerances` must be the scorer's own (`METRIC_NAMES`).
 """
@@ -49,6 +52,9 @@ class Suite(BaseModel):
     soft_threshold: float = Field(SOFT_THRESHOLD, ge=0, le=100)
     thresholds: dict[str, float] = Field(default_factory=dict)
     tolerances: dict[str, float] = Field(default_factory=dict)
+    tag_thresholds: dict[str, dict[str, float]] = Field(
+        default_factory=dict, description="Per case tag: absolute floors, as `thresholds`."
+    )
     default_tolerance: float = Field(DEFAULT_TOLERANCE, ge=0)
     price_table: str | None = Field(None, description="YAML/JSON price table (USD per 1M).")
 
@@ -67,6 +73,15 @@ class Suite(BaseModel):
         unknown = sorted(set(value) - set(METRIC_NAMES))
         if unknown:
             raise ValueError(f"unknown metric {', '.join(unknown)}")
+        return value
+
+    @field_validator("tag_thresholds")
+    @classmethod
+    def _known_tag_metrics(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for tag, limits in value.items():
+            unknown = sorted(set(limits) - set(METRIC_NAMES))
+            if unknown:
+                raise ValueError(f"{tag}: unknown metric {', '.join(unknown)}")
         return value
 
     def tolerance(self, metric: str) -> float:

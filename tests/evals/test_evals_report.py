@@ -57,8 +57,10 @@ def test_writes_all_three_reports(tmp_path: Any, gold: Any) -> None:
 
 def test_junit_has_one_testcase_per_case_with_the_diff(tmp_path: Any, gold: Any) -> None:
     paths = write_reports(_run(gold), tmp_path)
-    suite = ET.parse(paths["junit.xml"]).getroot()
-    assert suite.tag == "testsuite"
+    root = ET.parse(paths["junit.xml"]).getroot()
+    assert root.tag == "testsuites"
+    [suite] = root.findall("testsuite")  # the inline cases carry no tag: one "untagged" suite
+    assert suite.get("name") == "unit.untagged"
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("2", "1", "1")
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == ["01-standard", "02-crash"]
