@@ -205,9 +205,10 @@ def naive(base_url: str, folder: Path, n: int) -> float:
     import instructor
     from openai import OpenAI
 
-    from summarizer import extract, prompts
+    from summarizer.inputs.sources import discover
+    from summarizer.pipeline import prompts
     from summarizer.schema import BriefingDraft
-    from summarizer.sources import discover
+    from summarizer.strategies import whole as extract
 
     client = instructor.from_openai(OpenAI(base_url=base_url, api_key="not-needed"))
     template = prompts.load()
@@ -224,7 +225,7 @@ def naive(base_url: str, folder: Path, n: int) -> float:
 @contextlib.contextmanager
 def phase_timer(phases: dict[str, float]) -> Iterator[None]:
     """Time `daily`'s steps after the model calls (merge, note) by wrapping them in place."""
-    from summarizer import daily
+    from summarizer.daily import run as daily
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -249,9 +250,9 @@ def phase_timer(phases: dict[str, float]) -> Iterator[None]:
 def daily_run(base_url: str, folder: Path, out: Path, cache_path: Path) -> dict[str, float]:
     """(b)/(c) One `run_daily` at concurrency 32: wall and process CPU seconds, and phases."""
     from summarizer.backends.openai import OpenAIBackend
-    from summarizer.cache import Cache
-    from summarizer.daily import DailyConfig, run_daily
-    from summarizer.sources import discover
+    from summarizer.daily.run import DailyConfig, run_daily
+    from summarizer.inputs.sources import discover
+    from summarizer.service.cache import Cache
 
     entries = discover([str(folder)])
     config = DailyConfig(day=DAY, out=out, concurrency=CONCURRENCY, force=True)
@@ -274,7 +275,7 @@ def memory_child(base_url: str, n: int, merge: bool) -> None:
     transient, bounded by the digest it returns.
     """
     if not merge:
-        from summarizer import daily
+        from summarizer.daily import run as daily
 
         daily.merge_meetings = daily.merge_tensions = lambda refs: []  # type: ignore[assignment]
     with tempfile.TemporaryDirectory() as tmp:
@@ -298,10 +299,11 @@ def prompt_overhead(folder: Path) -> dict[str, int]:
     Tokens are estimated as the fake server does: characters / 4 (no tokenizer is
     installed). `with_schema` counts the tool definition too, as providers bill it.
     """
-    from summarizer import extract, prompts
     from summarizer.backends.openai import OpenAIBackend
-    from summarizer.batch import request_body
-    from summarizer.sources import discover
+    from summarizer.daily.batch import request_body
+    from summarizer.inputs.sources import discover
+    from summarizer.pipeline import prompts
+    from summarizer.strategies import whole as extract
 
     article = discover([str(folder)])[0].load()
     body = request_body(

@@ -32,11 +32,11 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from summarizer.article import Article  # noqa: E402
 from summarizer.backends.embedded import EmbeddedBackend  # noqa: E402
 from summarizer.evals.cases import load_cases  # noqa: E402
+from summarizer.pipeline.article import Article  # noqa: E402
 from summarizer.settings import Settings  # noqa: E402
-from summarizer.staged import summarize_staged  # noqa: E402
+from summarizer.strategies.staged import summarize_staged  # noqa: E402
 
 RESULTS = HERE / "staged_results.json"
 CALIBRATION = (HERE / "articles" / "600-words-river-commission.txt").read_text()

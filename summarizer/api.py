@@ -7,8 +7,9 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 
-from summarizer.article import Article, load_text
 from summarizer.backends.base import Backend
+from summarizer.inputs.loaders import load_text
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing
 from summarizer.settings import Settings
 
@@ -63,7 +64,7 @@ def summarize(
     prompt: str = "briefing",
 ) -> Briefing:
     """Brief one article's text. Without `backend`, settings (or the environment) pick one."""
-    from summarizer.extract import summarize_article
+    from summarizer.strategies.whole import summarize_article
 
     engine = backend or _default_backend(settings)
     return summarize_article(_article(text, published, title, url), engine, prompt=prompt)
@@ -80,7 +81,7 @@ async def asummarize(
     prompt: str = "briefing",
 ) -> Briefing:
     """Async variant of `summarize`."""
-    from summarizer.extract import asummarize_article
+    from summarizer.strategies.whole import asummarize_article
 
     engine = backend or _default_backend(settings)
     return await asummarize_article(_article(text, published, title, url), engine, prompt=prompt)

@@ -1,4 +1,4 @@
-"""Tests for summarizer.article: loading paths, stdin, URLs and strings into an `Article`."""
+"""Tests for summarizer.inputs.loaders: loading paths, stdin, URLs and strings into an `Article`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import article
-from summarizer.article import Article, clean, detect_language, guess_title, load, load_text
 from summarizer.errors import FetchError, InputError
-from summarizer.fetch import FetchedPage
+from summarizer.inputs import loaders as article
+from summarizer.inputs.fetch import FetchedPage
+from summarizer.inputs.loaders import clean, detect_language, guess_title, load, load_text
+from summarizer.pipeline.article import Article
 
 BODY = (
     "Ministers meet in Riga\n\n"

@@ -21,9 +21,9 @@ import yaml
 from click.testing import Result
 from typer.testing import CliRunner
 
-from summarizer import article
-from summarizer.cli import app
-from summarizer.evals.cli import app as eval_app
+from summarizer.cli.app import app
+from summarizer.cli.evals import app as eval_app
+from summarizer.inputs import loaders as article
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 CORPUS = Path(__file__).parent / "bad_inputs"

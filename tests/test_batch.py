@@ -13,16 +13,17 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from summarizer import extract, prompts
-from summarizer.article import load_text
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.batch import BatchOptions, request_body, run_daily_batch
-from summarizer.cache import Cache
-from summarizer.daily import DailyConfig, DailyReport, run_daily
-from summarizer.daily_cli import daily
+from summarizer.cli.daily import daily
+from summarizer.daily.batch import BatchOptions, request_body, run_daily_batch
+from summarizer.daily.run import DailyConfig, DailyReport, run_daily
 from summarizer.errors import ConfigError
+from summarizer.inputs.loaders import load_text
+from summarizer.inputs.sources import discover
+from summarizer.pipeline import prompts
+from summarizer.service.cache import Cache
 from summarizer.settings import Settings
-from summarizer.sources import discover
+from summarizer.strategies import whole as extract
 from summarizer.testing.server import BatchOutcome, FakeOpenAIServer, Reply
 
 DAY = dt.date(2025, 3, 14)

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cache import Cache, cache_dir, cache_key, schema_hash
 from summarizer.errors import ConfigError
 from summarizer.schema import Briefing, Provenance, Source
+from summarizer.service.cache import Cache, cache_dir, cache_key, schema_hash
 
 FP = {"backend": "openai", "model": "gpt-4o-mini", "mode": "tools", "temperature": 0.0}
 

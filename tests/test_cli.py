@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.cli import app
+from summarizer.cli.app import app
 from summarizer.testing import FakeOpenAIServer, Reply
 
 runner = CliRunner()

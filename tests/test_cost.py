@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cost import (
+from summarizer.backends.cost import (
     DEFAULT_PRICES,
     FREE,
     Price,

@@ -15,18 +15,18 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from summarizer.article import Article
 from summarizer.backends.base import Backend
 from summarizer.backends.fake import FakeBackend
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.cache import Cache
-from summarizer.daily import ArticleResult, DailyConfig, RateLimiter, run_daily
-from summarizer.daily_cli import cache_app, daily
+from summarizer.cli.daily import cache_app, daily
+from summarizer.daily.run import ArticleResult, DailyConfig, RateLimiter, run_daily
 from summarizer.errors import ConfigError
-from summarizer.extract import asummarize_article
+from summarizer.inputs.sources import discover
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing
+from summarizer.service.cache import Cache
 from summarizer.settings import Settings
-from summarizer.sources import discover
+from summarizer.strategies.whole import asummarize_article
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "daily"

@@ -1,4 +1,4 @@
-"""Tests for `summarizer.dates`: a table of time words resolved against publication dates."""
+"""`summarizer.pipeline.dates`: a table of time words resolved against publication dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from summarizer.dates import Resolved, Tense, resolve, tense_for
+from summarizer.pipeline.dates import Resolved, Tense, resolve, tense_for
 from summarizer.schema import Precision, Status
 
 D = dt.date

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from summarizer.backends import embedded
 from summarizer.backends.embedded import EmbeddedBackend, context_size
+from summarizer.backends.weights import ensure_model
 from summarizer.errors import ModelNotFoundError
-from summarizer.models import ensure_model
 from summarizer.settings import Settings
 
 ARTICLE = (

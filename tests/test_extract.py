@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from summarizer.article import Article
 from summarizer.errors import ModelError
-from summarizer.extract import summarize_article
+from summarizer.pipeline.article import Article
+from summarizer.strategies.whole import summarize_article
 from summarizer.testing import FakeBackend, FakeOpenAIServer, Reply
 
 TEXT = (

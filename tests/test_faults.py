@@ -18,12 +18,12 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from summarizer.article import load_text
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.cli import app
+from summarizer.cli.app import app
 from summarizer.errors import SummarizerError
-from summarizer.extract import summarize_article
+from summarizer.inputs.loaders import load_text
 from summarizer.settings import Settings
+from summarizer.strategies.whole import summarize_article
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 ARTICLE_TEXT = (

@@ -1,4 +1,4 @@
-"""Tests for summarizer.fetch against a local stdlib HTTP server (no internet)."""
+"""Tests for summarizer.inputs.fetch against a local stdlib HTTP server (no internet)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from summarizer import fetch
 from summarizer.errors import FetchError
-from summarizer.fetch import FetchedPage, fetch_url, format_mb, is_public
+from summarizer.inputs import fetch
+from summarizer.inputs.fetch import FetchedPage, fetch_url, format_mb, is_public
 
 PAGE = b"<!doctype html><html><head><title>Ministers meet</title></head><body><p>Hi</p></body>"
 

@@ -1,4 +1,4 @@
-"""Tests for `summarizer.grounding`: quotes and names must be found in the article."""
+"""Tests for `summarizer.pipeline.grounding`: quotes and names must be found in the article."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from summarizer import grounding
-from summarizer.grounding import (
+from summarizer.pipeline import grounding
+from summarizer.pipeline.grounding import (
     GroundedBriefingDraft,
     check_draft,
     find_quote,

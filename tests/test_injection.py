@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from summarizer import prompts
-from summarizer.article import load_text
 from summarizer.backends.fake import FakeBackend
-from summarizer.cli import app
+from summarizer.cli.app import app
 from summarizer.errors import ModelError
-from summarizer.extract import build_messages, summarize_article
-from summarizer.grounding import addresses_model, check_draft, data_only
+from summarizer.inputs.loaders import load_text
+from summarizer.pipeline import prompts
+from summarizer.pipeline.grounding import addresses_model, check_draft, data_only
 from summarizer.schema import BriefingDraft
+from summarizer.strategies.whole import build_messages, summarize_article
 from summarizer.testing.server import FakeOpenAIServer
 
 REAL = (

@@ -2,7 +2,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from summarizer.merge import (
+from summarizer.daily.merge import (
     SourceRef,
     dates_compatible,
     merge_meetings,

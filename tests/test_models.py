@@ -11,9 +11,16 @@ from typing import Any
 
 import pytest
 
-from summarizer import models
+from summarizer.backends import weights as models
+from summarizer.backends.weights import (
+    MODELS,
+    ModelSpec,
+    ensure_model,
+    model_path,
+    models_dir,
+    pull,
+)
 from summarizer.errors import ConfigError, ModelNotFoundError
-from summarizer.models import MODELS, ModelSpec, ensure_model, model_path, models_dir, pull
 
 PARTS = [random.Random(n).randbytes(3000 + 500 * n) for n in range(1, 4)]
 WHOLE = b"".join(PARTS)

@@ -1,10 +1,10 @@
-"""Tests for `summarizer.names`: fullest name forms, aliases, same person, merging."""
+"""Tests for `summarizer.pipeline.names`: fullest name forms, aliases, same person, merging."""
 
 from __future__ import annotations
 
 import pytest
 
-from summarizer.names import (
+from summarizer.pipeline.names import (
     canonicalize,
     dedupe_participants,
     name_forms,

@@ -6,8 +6,8 @@ import yaml
 from rich.console import Console
 from rich.markdown import Markdown
 
-from summarizer.merge import MergedMeeting, MergedTension, SourceRef
-from summarizer.note import (
+from summarizer.daily.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.daily.note import (
     ArticleInfo,
     Digest,
     FailedArticle,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from summarizer.daily.outputs import JsonlWriter, atomic_write, sidecar, user_edited, write_note
 from summarizer.errors import OutputError
-from summarizer.outputs import JsonlWriter, atomic_write, sidecar, user_edited, write_note
 
 
 def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path: Path) -> None:

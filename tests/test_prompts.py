@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import prompts
 from summarizer.errors import ConfigError
+from summarizer.pipeline import prompts
 
 
 def test_latest_version_is_loaded_and_named() -> None:

@@ -18,13 +18,13 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from summarizer.article import load_text
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.cli import app
+from summarizer.cli.app import app
+from summarizer.cli.evals import app as eval_app
 from summarizer.errors import SummarizerError
-from summarizer.evals.cli import app as eval_app
-from summarizer.extract import summarize_article
+from summarizer.inputs.loaders import load_text
 from summarizer.settings import Settings
+from summarizer.strategies.whole import summarize_article
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 SENTINEL = "sk-SENTINEL-0123456789"
@@ -190,7 +190,7 @@ def test_debug_logging_in_a_real_process_never_shows_the_key(
         fake_server.set_script(script)
         args = _brief(article, fake_server, "--json", "--debug")
         done = subprocess.run(
-            [sys.executable, "-c", "from summarizer.cli import main; main()", *args],
+            [sys.executable, "-c", "from summarizer.cli.app import main; main()", *args],
             capture_output=True, text=True, env=env, timeout=60, check=False,
         )  # fmt: skip
         outputs.append(done.stdout + done.stderr)
@@ -218,7 +218,7 @@ def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".tmp"))
 
 
-@pytest.mark.parametrize("module", ["summarizer.outputs", "summarizer.evals.report"])
+@pytest.mark.parametrize("module", ["summarizer.daily.outputs", "summarizer.evals.report"])
 def test_atomic_write_leaves_the_old_file_and_no_temp_file(
     module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

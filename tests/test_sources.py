@@ -6,7 +6,7 @@ import pytest
 import respx
 
 from summarizer.errors import FetchError, InputError, UserError
-from summarizer.sources import (
+from summarizer.inputs.sources import (
     Options,
     discover,
     html_to_text,

@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from summarizer import prompts
-from summarizer.article import Article
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
-from summarizer.extract import resolve_strategy, strategy_prompt
+from summarizer.pipeline import prompts
+from summarizer.pipeline.article import Article
 from summarizer.schema import Participant
-from summarizer.staged import asummarize_staged, plan, questions, summarize_staged
-from summarizer.staged.assemble import (
+from summarizer.strategies.staged import asummarize_staged, plan, questions, summarize_staged
+from summarizer.strategies.staged.assemble import (
     Found,
     decide_status,
     decide_when,
@@ -27,7 +26,8 @@ from summarizer.staged.assemble import (
     status_cue,
     to_meeting,
 )
-from summarizer.staged.candidates import analyze
+from summarizer.strategies.staged.candidates import analyze
+from summarizer.strategies.whole import resolve_strategy, strategy_prompt
 
 TEXT = (
     "Jack Straw, the British foreign secretary, met Sergei Ivanov in Moscow on Monday. "
@@ -188,7 +188,7 @@ async def test_async_path_matches_the_blocking_one() -> None:
 def test_a_trigger_sentence_shared_by_two_windows_is_asked_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("summarizer.staged.windows.MAX_SENTENCES", 3)
+    monkeypatch.setattr("summarizer.strategies.staged.windows.MAX_SENTENCES", 3)
     pairs = [("Anna Kowal", "Boris Lind"), ("Chen Wei", "Diego Ramos"),
              ("Emma Stolz", "Farid Haddad"), ("Greta Holm", "Hugo Marin")]  # fmt: skip
     text = " ".join(f"{a} met {b} in Tarsk on Monday to talk about fish quotas." for a, b in pairs)

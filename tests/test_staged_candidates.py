@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.staged import candidates
-from summarizer.staged.candidates import (
+from summarizer.strategies.staged import candidates
+from summarizer.strategies.staged.candidates import (
     analyze,
     find_trigger,
     is_prose,
     split_list,
     split_sentences,
 )
-from summarizer.staged.spans import Span
+from summarizer.strategies.staged.spans import Span
 
 ARTICLE = (
     "Mayor meets lithium firm\n\n"

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from summarizer.article import Article
 from summarizer.backends.embedded import EmbeddedBackend
+from summarizer.backends.weights import ensure_model
 from summarizer.errors import ModelNotFoundError
-from summarizer.grounding import name_in_article
-from summarizer.models import ensure_model
+from summarizer.pipeline.article import Article
+from summarizer.pipeline.grounding import name_in_article
 from summarizer.settings import Settings
-from summarizer.staged import summarize_staged
+from summarizer.strategies.staged import summarize_staged
 
 TEXT = (
     "GENEVA (Wire) - Maria Lopez, Chile's foreign minister, met Kenji Tanaka of Japan in "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.staged import candidates
-from summarizer.staged.candidates import analyze
+from summarizer.strategies.staged import candidates
+from summarizer.strategies.staged.candidates import analyze
 
 
 def _parties(text: str) -> list[list[str]]:

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from summarizer import prompts
-from summarizer.article import Article
-from summarizer.staged import plan
-from summarizer.staged.candidates import analyze
-from summarizer.staged.questions import (
+from summarizer.pipeline import prompts
+from summarizer.pipeline.article import Article
+from summarizer.strategies.staged import plan
+from summarizer.strategies.staged.candidates import analyze
+from summarizer.strategies.staged.questions import (
     Options,
     answer_model,
     batch,
@@ -20,7 +20,7 @@ from summarizer.staged.questions import (
     country_of,
     options_for,
 )
-from summarizer.staged.windows import Window, build_windows
+from summarizer.strategies.staged.windows import Window, build_windows
 
 TEXT = (
     "Jack Straw, the British foreign secretary, arrived in Moscow on Sunday. "

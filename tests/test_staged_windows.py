@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from summarizer.staged.spans import Sentence
-from summarizer.staged.windows import build_windows
+from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.windows import build_windows
 
 
 def _sentences(triggers: str) -> list[Sentence]:

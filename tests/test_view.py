@@ -1,4 +1,4 @@
-"""Tests for summarizer.view: rendered to a StringIO console, never printed."""
+"""Tests for summarizer.render.view: rendered to a StringIO console, never printed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import pytest
 from rich.console import Console, RenderableType
 
+from summarizer.render.view import NO_MEETINGS, footnotes, render_briefing, to_markdown, when_text
 from summarizer.schema import (
     Briefing,
     Location,
@@ -20,7 +21,6 @@ from summarizer.schema import (
     Tension,
     When,
 )
-from summarizer.view import NO_MEETINGS, footnotes, render_briefing, to_markdown, when_text
 
 Q1 = "Foreign Minister Marta Vellanki met her counterpart Oskar Brandlund in Tallinn on Thursday."
 Q2 = (

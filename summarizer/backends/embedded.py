@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from summarizer.backends.base import Completion, Message, T
+from summarizer.backends.weights import MODELS, ensure_model
 from summarizer.errors import ModelNotFoundError
-from summarizer.models import MODELS, ensure_model
 from summarizer.settings import Settings
 
 if TYPE_CHECKING:

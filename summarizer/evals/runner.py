@@ -15,16 +15,16 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from summarizer.article import Article
 from summarizer.backends.base import Backend
-from summarizer.cost import Price, cost_usd
+from summarizer.backends.cost import Price, cost_usd
+from summarizer.backends.replay import ReplayMissError, case_scope
 from summarizer.errors import ModelError
 from summarizer.evals.cases import GoldCase
 from summarizer.evals.fields import FieldConfig
 from summarizer.evals.metrics import CaseScore, Metrics, macro, micro, score_case
 from summarizer.evals.predictions import Predicted, from_briefing, load_prediction
-from summarizer.evals.replay import ReplayMissError, case_scope
 from summarizer.evals.tags import TagMetrics, by_tag
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing, Usage
 
 Summarize = Callable[[Article, Backend], Awaitable[Briefing]]
@@ -74,10 +74,10 @@ def article_of(case: GoldCase) -> Article:
 
 
 def default_summarize(prompt: str = "briefing", strategy: str = "whole") -> Summarize:
-    """`summarizer.extract.asummarize_article` with this prompt and strategy."""
+    """`summarizer.strategies.whole.asummarize_article` with this prompt and strategy."""
 
     async def summarize(article: Article, backend: Backend) -> Briefing:
-        from summarizer.extract import asummarize_article
+        from summarizer.strategies.whole import asummarize_article
 
         return await asummarize_article(article, backend, prompt=prompt, strategy=strategy)
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, SecretStr, ValidationInfo, field_validator
 
 from summarizer.backends import get_backend
 from summarizer.backends.fake import FakeBackend
+from summarizer.backends.replay import RecordingBackend, ReplayBackend, ReplayMissError, case_scope
 from summarizer.errors import ConfigError, ModelError
-from summarizer.evals.replay import RecordingBackend, ReplayBackend, ReplayMissError, case_scope
 from summarizer.evals.runner import run_cases
 from summarizer.schema import BriefingDraft
 from summarizer.settings import Settings

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from gold_builders import briefing
 
-from summarizer.article import Article
 from summarizer.backends.base import Backend
+from summarizer.backends.cost import Price
 from summarizer.backends.fake import FakeBackend
-from summarizer.cost import Price
+from summarizer.backends.replay import CURRENT_CASE, ReplayMissError
 from summarizer.errors import ModelError
-from summarizer.evals.replay import CURRENT_CASE, ReplayMissError
 from summarizer.evals.runner import RunResult, article_of, run_cases, score_predictions
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from summarizer import dates, grounding, names, prompts
-from summarizer.article import Article
 from summarizer.backends.base import Backend, Completion
+from summarizer.pipeline import dates, grounding, names, prompts
+from summarizer.pipeline.article import Article
 from summarizer.schema import (
     Briefing,
     Location,
@@ -68,7 +68,7 @@ def summarize_article(
 ) -> Briefing:
     """Extract a grounded briefing from one article (blocking)."""
     if resolve_strategy(strategy, backend) == "staged":
-        from summarizer.staged import summarize_staged
+        from summarizer.strategies.staged import summarize_staged
 
         return summarize_staged(article, backend)
     template = prompts.load(prompt)
@@ -85,7 +85,7 @@ async def asummarize_article(
 ) -> Briefing:
     """Extract a grounded briefing from one article (async)."""
     if resolve_strategy(strategy, backend) == "staged":
-        from summarizer.staged import asummarize_staged
+        from summarizer.strategies.staged import asummarize_staged
 
         return await asummarize_staged(article, backend)
     template = prompts.load(prompt)

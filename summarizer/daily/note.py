@@ -16,8 +16,8 @@ import re
 import yaml
 from pydantic import Field
 
-from summarizer.cost import format_cost
-from summarizer.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.backends.cost import format_cost
+from summarizer.daily.merge import MergedMeeting, MergedTension, SourceRef
 from summarizer.schema import Participant, Strict, Usage
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>|])")

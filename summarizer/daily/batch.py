@@ -42,16 +42,17 @@ from instructor.utils import extract_json_from_codeblock
 from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
-from summarizer import extract, grounding, prompts
-from summarizer.article import Article
 from summarizer.backends.base import Backend, Completion, Message
 from summarizer.backends.openai import MODES, OpenAIBackend, answer_text
-from summarizer.cache import Cache, cache_key
-from summarizer.daily import ArticleResult, DailyConfig, DailyReport, run_daily
+from summarizer.daily.outputs import atomic_write
+from summarizer.daily.run import ArticleResult, DailyConfig, DailyReport, run_daily
 from summarizer.errors import ConfigError, MissingKeyError
-from summarizer.outputs import atomic_write
+from summarizer.inputs.sources import Entry
+from summarizer.pipeline import grounding, prompts
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing, Usage
-from summarizer.sources import Entry
+from summarizer.service.cache import Cache, cache_key
+from summarizer.strategies import whole as extract
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Input text -> `Article`: the first stage of the pipeline. Loaders live here too.
+"""Input text -> `Article`: files, stdin, URLs, bytes; decoding, cleaning, front matter, HTML.
 
 Decisions a user may meet:
 - Decoding: a BOM (UTF-8/16/32) wins, then strict UTF-8, then a charset the HTTP server
@@ -19,7 +19,7 @@ import codecs
 import datetime as dt
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -27,20 +27,8 @@ import trafilatura
 import yaml
 
 from summarizer.errors import InputError
-from summarizer.fetch import fetch_url, format_mb
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article's clean text and metadata, as every later stage sees it."""
-
-    text: str
-    title: str | None = None
-    url: str | None = None
-    published: dt.date | None = None
-    language: str | None = None
-    origin: str | None = None  # path, URL or "-" it was read from, for messages
-
+from summarizer.inputs.fetch import fetch_url, format_mb
+from summarizer.pipeline.article import Article
 
 MAX_BYTES = 2_000_000  # text input; read at call time, so it can be overridden
 MAX_HTML_BYTES = 5_000_000  # raw HTML carries markup; its extracted text obeys MAX_BYTES

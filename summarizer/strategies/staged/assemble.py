@@ -6,7 +6,7 @@ from the options; the candidate's parties become participants, its sentence the 
 (by `names.same_person`, one set within the other), no conflicting date and no conflicting
 status (the same people meeting on two days, or a held call and a scheduled visit, stay two
 meetings). Code also overrides the model's status where the words are plain (`status_cue`).
-Dates are resolved by `summarizer.dates`.
+Dates are resolved by `summarizer.pipeline.dates`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from summarizer import dates, grounding, names, prompts
-from summarizer.article import Article
 from summarizer.backends.base import Backend
-from summarizer.extract import source_of
+from summarizer.pipeline import dates, grounding, names, prompts
+from summarizer.pipeline.article import Article
 from summarizer.schema import (
     Briefing,
     Location,
@@ -33,8 +32,9 @@ from summarizer.schema import (
     Usage,
     When,
 )
-from summarizer.staged.questions import Options, replies
-from summarizer.staged.spans import Sentence
+from summarizer.strategies.staged.questions import Options, replies
+from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.whole import source_of
 
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)
 _VIDEO = re.compile(r"\bvideo|\bvirtual|\bonline\b", re.I)

@@ -17,13 +17,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
-from summarizer import grounding, names, prompts
-from summarizer.article import Article
 from summarizer.backends.base import Message
+from summarizer.pipeline import grounding, names, prompts
+from summarizer.pipeline.article import Article
 from summarizer.schema import Participant, Status, Strict
-from summarizer.staged.candidates import is_prose
-from summarizer.staged.spans import Sentence, Span
-from summarizer.staged.windows import Window
+from summarizer.strategies.staged.candidates import is_prose
+from summarizer.strategies.staged.spans import Sentence, Span
+from summarizer.strategies.staged.windows import Window
 
 MAX_SIDES = 5
 MAX_TOPICS = 2

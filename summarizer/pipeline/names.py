@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from summarizer.grounding import fold, name_in_article
+from summarizer.pipeline.grounding import fold, name_in_article
 from summarizer.schema import Participant
 
 MAX_ALIASES = 6

@@ -20,7 +20,8 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from summarizer.backends.base import Backend
-from summarizer.clikit import (
+from summarizer.backends.replay import RecordingBackend, ReplayBackend
+from summarizer.cli.options import (
     BackendOpt,
     BaseUrlOpt,
     DebugOpt,
@@ -36,7 +37,6 @@ from summarizer.clikit import (
 from summarizer.errors import ConfigError
 from summarizer.evals.cases import load_cases
 from summarizer.evals.gate import check, check_tags
-from summarizer.evals.replay import RecordingBackend, ReplayBackend
 from summarizer.evals.report import load_report, write_reports
 from summarizer.evals.runner import RunResult, default_summarize, run_cases, score_predictions
 from summarizer.evals.suite import Suite, load_suite
@@ -91,8 +91,8 @@ def _backend(settings: Settings, record: Path | None, replay: Path | None) -> Ba
 
 
 def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
-    from summarizer import cost
-    from summarizer.extract import resolve_strategy, strategy_prompt
+    from summarizer.backends import cost
+    from summarizer.strategies.whole import resolve_strategy, strategy_prompt
 
     table = cost.load_price_table(Path(suite.price_table) if suite.price_table else None)
     strategy = resolve_strategy(settings.strategy, backend)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from summarizer.names import TITLES
-from summarizer.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
+from summarizer.pipeline.names import TITLES
+from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})

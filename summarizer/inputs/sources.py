@@ -27,10 +27,10 @@ from typing import Any
 
 import feedparser
 
-from summarizer import article as article_mod
-from summarizer.article import Article
 from summarizer.errors import InputError, SummarizerError, UserError
-from summarizer.fetch import fetch_url
+from summarizer.inputs import loaders as article_mod
+from summarizer.inputs.fetch import fetch_url
+from summarizer.pipeline.article import Article
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})

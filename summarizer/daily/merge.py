@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pydantic import Field
 from rapidfuzz import fuzz
 
-from summarizer import names
-from summarizer.grounding import fold
+from summarizer.pipeline import names
+from summarizer.pipeline.grounding import fold
 from summarizer.schema import (
     Briefing,
     Location,

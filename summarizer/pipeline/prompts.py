@@ -23,8 +23,8 @@ _VERSIONED = re.compile(r"^(?P<base>.+)-v(?P<version>\d+)\.(?P<role>system|user)
 
 def prompts_dir() -> Path:
     """The repo's `prompts/` in a checkout, else the copy shipped inside the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "prompts", here / "_prompts"):
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package.parent / "prompts", package / "_prompts"):
         if candidate.is_dir():
             return candidate
     raise ConfigError("prompt templates not found", hint="reinstall the package")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from summarizer.clikit import (
+from summarizer.cli.options import (
     BackendOpt,
     BaseUrlOpt,
     DebugOpt,
@@ -35,8 +35,8 @@ from summarizer.clikit import (
 )
 
 if TYPE_CHECKING:
-    from summarizer.cache import Cache
-    from summarizer.daily import ArticleResult, DailyReport
+    from summarizer.daily.run import ArticleResult, DailyReport
+    from summarizer.service.cache import Cache
 
 cache_app = typer.Typer(help="Manage the briefing cache (re-runs of a day make no model calls).")
 
@@ -97,10 +97,10 @@ def daily(
 
     Exit codes: 0 all briefed; 4 done, but some articles failed (see the note); 2 user error.
     """
-    from summarizer import cost
-    from summarizer import sources as sources_mod
     from summarizer.api import open_backend
-    from summarizer.daily import DailyConfig, run_daily
+    from summarizer.backends import cost
+    from summarizer.daily.run import DailyConfig, run_daily
+    from summarizer.inputs import sources as sources_mod
 
     with guarded(debug):
         settings = make_settings(
@@ -124,7 +124,7 @@ def daily(
             progress_bar(len(entries)) as on_done,
         ):
             if batch:
-                from summarizer.batch import run_daily_batch
+                from summarizer.daily.batch import run_daily_batch
 
                 say = partial(err_console.print, markup=False, soft_wrap=True)
                 job = run_daily_batch(
@@ -139,7 +139,7 @@ def daily(
 
 @contextlib.contextmanager
 def _cache(disabled: bool) -> Iterator[Cache | None]:
-    from summarizer.cache import Cache
+    from summarizer.service.cache import Cache
 
     if disabled:
         yield None
@@ -159,7 +159,7 @@ def progress_bar(total: int) -> Iterator[Callable[[ArticleResult], None]]:
         TimeRemainingColumn,
     )
 
-    from summarizer.cost import add_costs, format_cost
+    from summarizer.backends.cost import add_costs, format_cost
 
     columns = (
         TextColumn("{task.description}"),
@@ -185,8 +185,8 @@ def show(report: DailyReport, console: Console) -> None:
     """The note on stdout (rich Markdown); a summary and warnings on stderr."""
     from rich.markdown import Markdown
 
-    from summarizer.cost import format_cost
-    from summarizer.note import note_body
+    from summarizer.backends.cost import format_cost
+    from summarizer.daily.note import note_body
 
     console.print(Markdown(note_body(report.note)))
     d = report.digest
@@ -211,7 +211,7 @@ def show(report: DailyReport, console: Console) -> None:
 @cache_app.command("clear")
 def cache_clear(debug: DebugOpt = False) -> None:
     """Delete every cached briefing."""
-    from summarizer.cache import Cache
+    from summarizer.service.cache import Cache
 
     with guarded(debug), Cache() as store:
         removed = store.clear()
@@ -224,7 +224,7 @@ def cache_stats(
     debug: DebugOpt = False,
 ) -> None:
     """Entries, size on disk, and hits/misses recorded since the last clear."""
-    from summarizer.cache import Cache
+    from summarizer.service.cache import Cache
 
     with guarded(debug), Cache() as store:
         s = store.stats()

@@ -8,7 +8,7 @@ run goes on; a configuration error stops it.
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through one async function, `Extract` (default: `extract.asummarize_article`);
-another engine plugs in by passing its own (`summarizer.batch` does, for `--batch`).
+another engine plugs in by passing its own (`summarizer.daily.batch` does, for `--batch`).
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from summarizer import extract
-from summarizer.article import Article
 from summarizer.backends.base import Backend
-from summarizer.cache import Cache, cache_key
-from summarizer.cost import DEFAULT_PRICES, PriceTable, add_costs, cost_usd, price_for
+from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, add_costs, cost_usd, price_for
+from summarizer.daily.merge import SourceRef, merge_meetings, merge_tensions
+from summarizer.daily.note import ArticleInfo, Digest, FailedArticle, digest_json, render_note
+from summarizer.daily.outputs import JsonlWriter, atomic_write, write_note
 from summarizer.errors import ConfigError, ModelError, SummarizerError
-from summarizer.merge import SourceRef, merge_meetings, merge_tensions
-from summarizer.note import ArticleInfo, Digest, FailedArticle, digest_json, render_note
-from summarizer.outputs import JsonlWriter, atomic_write, write_note
+from summarizer.inputs.sources import Entry
+from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing, Source, Usage
-from summarizer.sources import Entry
+from summarizer.service.cache import Cache, cache_key
+from summarizer.strategies import whole as extract
 
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
 PROMPT_TOKENS = 900  # system prompt + schema, beyond the article (for rate-limit estimates)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarizer.staged.spans import Sentence
+from summarizer.strategies.staged.spans import Sentence
 
 RADIUS = 1
 MAX_SENTENCES = 6
