@@ -11,14 +11,14 @@ from summarizer.pipeline import grounding
 from summarizer.pipeline.grounding import (
     GroundedBriefingDraft,
     check_draft,
-    find_quote,
     grounding_rate,
     locate,
-    name_in_article,
-    normalize,
     participant_grounded,
 )
 from summarizer.schema import BriefingDraft, MeetingDraft, Participant, Quote, TensionDraft
+from summarizer.text.fold import name_in_article
+from summarizer.text.normalize import find_quote, normalize
+from summarizer.text.sentences import sentences
 
 ARTICLE = (
     "ANKARA \u2014 President Recep Tayyip Erdo\u011fan met  Valdonian envoy Ines Marr "
@@ -239,7 +239,7 @@ def test_paraphrase_is_not_snapped_and_error_names_closest_sentence() -> None:
 
 
 def test_sentences_split_on_terminal_punctuation_and_lines() -> None:
-    assert grounding.sentences('He said "Yes." Then left.\nNew line') == [
+    assert sentences('He said "Yes." Then left.\nNew line') == [
         'He said "Yes."',
         "Then left.",
         "New line",

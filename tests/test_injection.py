@@ -21,7 +21,8 @@ from summarizer.cli.app import app
 from summarizer.errors import ModelError
 from summarizer.inputs.loaders import load_text
 from summarizer.pipeline import prompts
-from summarizer.pipeline.grounding import addresses_model, check_draft, data_only
+from summarizer.pipeline.grounding import check_draft
+from summarizer.pipeline.injection import addresses_model, data_only
 from summarizer.schema import BriefingDraft
 from summarizer.strategies.whole import build_messages, summarize_article
 from summarizer.testing.server import FakeOpenAIServer

@@ -10,7 +10,9 @@ from summarizer.strategies.staged.candidates import (
     find_trigger,
     is_prose,
     split_list,
-    split_sentences,
+)
+from summarizer.strategies.staged.candidates import (
+    sentence_bounds as split_sentences,
 )
 from summarizer.strategies.staged.spans import Span
 

@@ -10,9 +10,9 @@ from summarizer.backends.embedded import EmbeddedBackend
 from summarizer.backends.weights import ensure_model
 from summarizer.errors import ModelNotFoundError
 from summarizer.pipeline.article import Article
-from summarizer.pipeline.grounding import name_in_article
 from summarizer.settings import Settings
 from summarizer.strategies.staged import summarize_staged
+from summarizer.text.fold import name_in_article
 
 TEXT = (
     "GENEVA (Wire) - Maria Lopez, Chile's foreign minister, met Kenji Tanaka of Japan in "

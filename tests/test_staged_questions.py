@@ -17,10 +17,10 @@ from summarizer.strategies.staged.questions import (
     answer_model,
     batch,
     build_messages,
-    country_of,
     options_for,
 )
 from summarizer.strategies.staged.windows import Window, build_windows
+from summarizer.text.places import country_of
 
 TEXT = (
     "Jack Straw, the British foreign secretary, arrived in Moscow on Sunday. "

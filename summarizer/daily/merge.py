@@ -26,7 +26,6 @@ from pydantic import Field
 from rapidfuzz import fuzz
 
 from summarizer.pipeline import names
-from summarizer.pipeline.grounding import fold
 from summarizer.schema import (
     Briefing,
     Location,
@@ -39,6 +38,8 @@ from summarizer.schema import (
     Tension,
     When,
 )
+from summarizer.text.fold import fold
+from summarizer.text.places import COUNTRY_ALIASES
 
 ISSUE_RATIO = 70
 PARTY_RATIO = 85
@@ -46,14 +47,7 @@ AGENDA_RATIO = 90
 PLACE_RATIO = 85
 SamePerson = Callable[[Participant, Participant], bool]
 _PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
-_COUNTRIES = {
-    "us": "united states", "usa": "united states", "u.s.": "united states",
-    "u.s.a.": "united states", "america": "united states",
-    "united states of america": "united states", "uk": "united kingdom",
-    "u.k.": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
-    "russian federation": "russia", "prc": "china", "people's republic of china": "china",
-    "uae": "united arab emirates", "the netherlands": "netherlands", "holland": "netherlands",
-}  # fmt: skip
+_COUNTRIES = {fold(k): fold(v) for k, v in COUNTRY_ALIASES.items()}
 
 
 class SourceRef(Strict):

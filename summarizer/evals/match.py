@@ -9,8 +9,8 @@ punctuation turned into spaces (`normalize`). Then:
   and, when one side is a single word, the ratio of the two surnames (surname-only mentions).
 - When either side has no name (a collective body, or someone named only by title), they match
   by organization/title (`fuzz.token_set_ratio`), provided their countries do not disagree.
-- Places match when both are null, or both set and similar (ratio >= threshold) after a small
-  table of country synonyms ("US" = "United States").
+- Places match when both are null, or both set and similar (ratio >= threshold) after the shared
+  table of country aliases (`text.places.COUNTRY_ALIASES`: "US" = "United States").
 - Agenda items and tension issues soft-match with `fuzz.token_set_ratio` >= 70
   (`SOFT_THRESHOLD`): word sets, so "sanctions" matches "Crimea sanctions".
 """
@@ -26,28 +26,12 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from summarizer.evals.cases import GoldParticipant
+from summarizer.text.places import COUNTRY_ALIASES
 
 DEFAULT_THRESHOLD = 85.0
 SOFT_THRESHOLD = 70.0
 
 _NON_WORD = re.compile(r"[\W_]+")
-_SYNONYMS = {
-    "us": "united states",
-    "usa": "united states",
-    "u s": "united states",
-    "u s a": "united states",
-    "united states of america": "united states",
-    "america": "united states",
-    "uk": "united kingdom",
-    "u k": "united kingdom",
-    "britain": "united kingdom",
-    "great britain": "united kingdom",
-    "russian federation": "russia",
-    "prc": "china",
-    "people s republic of china": "china",
-    "eu": "european union",
-    "uae": "united arab emirates",
-}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -56,6 +40,9 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_NON_WORD.sub(" ", plain.casefold()).split())
+
+
+_SYNONYMS = {normalize(k): normalize(v) for k, v in COUNTRY_ALIASES.items()}
 
 
 def canonical_place(text: str) -> str:

@@ -11,7 +11,7 @@ Decisions (documented in README/GUIDELINES too):
 - date.exact / date.within_1d: over aligned meetings whose gold date is set.
 - agenda.recall: gold agenda items of aligned meetings that soft-match any predicted item.
 - tensions: Hungarian on (shared party AND soft-matching issue).
-- grounding.rate: evidence quotes found in the article by `pipeline.grounding.find_quote`.
+- grounding.rate: evidence quotes found in the article by `pipeline.find_quote`.
 - no_meeting.false_positive_rate: cases with no required gold meeting where any predicted
   meeting is left unaligned (optional ones excused).
 - micro: counts summed over cases, then divided; macro: per-case values averaged over the cases
@@ -28,6 +28,7 @@ from summarizer.evals.align import align_meetings, align_tensions
 from summarizer.evals.cases import GoldCase, GoldMeeting
 from summarizer.evals.fields import FieldConfig, score_fields
 from summarizer.evals.predictions import Predicted
+from summarizer.text.normalize import find_quote
 
 Metrics = dict[str, float | None]
 QuoteFinder = Callable[[str, str], object]
@@ -155,9 +156,7 @@ def _score_quotes(text: str, quotes: list[str], find: QuoteFinder, out: CaseScor
 
 
 def default_finder() -> QuoteFinder:
-    """`pipeline.grounding.find_quote` (imported late: scoring never needs a model)."""
-    from summarizer.pipeline.grounding import find_quote
-
+    """`pipeline.find_quote` (imported late: scoring never needs a model)."""
     return find_quote
 
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from summarizer.pipeline.grounding import fold, name_in_article
 from summarizer.schema import Participant
+from summarizer.text.fold import fold, name_in_article
 
 MAX_ALIASES = 6
 CANONICAL_RATIO = 85

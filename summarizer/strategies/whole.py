@@ -28,6 +28,10 @@ from summarizer.schema import (
     When,
     WhenDraft,
 )
+from summarizer.text.fold import name_in_article
+from summarizer.text.normalize import find_quote
+from summarizer.text.places import keep_mentioned, mentioned
+from summarizer.text.sentences import sentences
 
 _DELIMITER = re.compile(r"<<<\s*ARTICLE|ARTICLE\s*>>>")
 
@@ -146,7 +150,7 @@ def _mentions(quote: str, person: Participant) -> bool:
     forms = [f for f in [person.name, *person.aliases] if f]
     forms += [f.split()[-1] for f in forms if len(f.split()) > 1]  # surname alone
     forms += [f for f in (person.title, person.organization) if f and not person.name]
-    return any(grounding.name_in_article(f, quote) for f in forms)
+    return any(name_in_article(f, quote) for f in forms)
 
 
 def meeting_evidence(quotes: list[str], people: list[Participant], text: str) -> list[Quote]:
@@ -160,14 +164,14 @@ def meeting_evidence(quotes: list[str], people: list[Participant], text: str) ->
     ]
     if located:
         return located
-    both = [s for s in grounding.sentences(text) if sum(_mentions(s, p) for p in people) >= 2]
+    both = [s for s in sentences(text) if sum(_mentions(s, p) for p in people) >= 2]
     return grounding.locate(both[:2], text)
 
 
 def resolve_when(when: WhenDraft, status: Status, article: Article) -> When:
     """Keep the time words only if the article contains them, then resolve them in code."""
     text = (when.text or "").strip() or None
-    if text and grounding.find_quote(article.text, text) is None:
+    if text and find_quote(article.text, text) is None:
         text = None
     resolved = dates.resolve(text, article.published, tense=dates.tense_for(status))
     return When(text=text, date=resolved.date, precision=resolved.precision, time=when.time)
@@ -176,20 +180,20 @@ def resolve_when(when: WhenDraft, status: Status, article: Article) -> When:
 def ground_location(location: Location, text: str) -> Location:
     """Keep only the parts of a location that the article mentions (never an invented place)."""
     return Location(
-        venue=grounding.keep_mentioned(location.venue, text),
-        city=grounding.keep_mentioned(location.city, text),
-        country=grounding.keep_mentioned(location.country, text),
+        venue=keep_mentioned(location.venue, text),
+        city=keep_mentioned(location.city, text),
+        country=keep_mentioned(location.country, text),
     )
 
 
 def _ground_country(person: Participant, text: str) -> Participant:
-    country = grounding.keep_mentioned(person.country, text)
+    country = keep_mentioned(person.country, text)
     return person if country == person.country else person.model_copy(update={"country": country})
 
 
 def to_tension(draft: TensionDraft, article: Article) -> Tension | None:
     """A Tension with located evidence and only parties the article mentions; else None."""
-    parties = [p for p in _unique(draft.parties) if grounding.mentioned(p, article.text)]
+    parties = [p for p in _unique(draft.parties) if mentioned(p, article.text)]
     if not parties:
         return None
     return Tension(

@@ -35,6 +35,8 @@ from summarizer.schema import (
 from summarizer.strategies.staged.questions import Options, replies
 from summarizer.strategies.staged.spans import Sentence
 from summarizer.strategies.whole import source_of
+from summarizer.text.fold import fold
+from summarizer.text.places import keep_mentioned
 
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)
 _VIDEO = re.compile(r"\bvideo|\bvirtual|\bonline\b", re.I)
@@ -138,7 +140,7 @@ def _in(place: str | None, sentence: str) -> str | None:
     """A place the model chose, kept only if the candidate's sentence names it (or its
     nationality word: "the Velorian border city" names Veloria).
     """
-    return grounding.keep_mentioned(place, sentence)
+    return keep_mentioned(place, sentence)
 
 
 def status_cue(sentence: str) -> Status | None:
@@ -183,7 +185,7 @@ def _same_side(a: Participant, b: Participant) -> bool:
     if a.name or b.name:
         return names.same_person(a, b)
     pairs = [(a.title, b.title), (a.organization, b.organization)]
-    return any(x and y and grounding.fold(x) == grounding.fold(y) for x, y in pairs)
+    return any(x and y and fold(x) == fold(y) for x, y in pairs)
 
 
 def merge(found: list[Found]) -> list[Found]:
@@ -297,7 +299,7 @@ def _unique(items: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
     for item in items:
-        if grounding.fold(item) not in seen:
-            seen.add(grounding.fold(item))
+        if fold(item) not in seen:
+            seen.add(fold(item))
             out.append(item)
     return out

@@ -21,10 +21,12 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from summarizer.pipeline import dates, grounding
+from summarizer.pipeline import dates
 from summarizer.pipeline.names import HONORIFICS, TITLES, name_forms
 from summarizer.strategies.staged.parties import find_parties
 from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
+from summarizer.text.fold import fold
+from summarizer.text.sentences import sentence_bounds
 
 ROLE_NOUNS = frozenset(
     {"minister", "counterpart", "president", "premier", "chancellor", "leader", "chief",
@@ -114,13 +116,6 @@ _TITLE = re.compile(
 _CALENDAR = frozenset([*dates.MONTH_NAMES, *dates.WEEKDAYS, "jan", "feb", "mar", "apr", "jun",
                        "jul", "aug", "sep", "sept", "oct", "nov", "dec"])  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|his|her|their|its|both|our|my|your)\s+", re.IGNORECASE)
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Col|Lt|Sgt|Capt|Adm|Gov|Sen|Rep|Rev|Prof|St|No|Jan|Feb|"
-    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Ltd|Co|Corp|Jr|Sr))\.$"
-)
-
-
 def find_trigger(sentence: str) -> str | None:
     """The meeting trigger (its lemma, a key of `TRIGGERS`) in `sentence`, else None.
 
@@ -164,27 +159,6 @@ def is_prose(sentence: str) -> bool:
     return long_enough and _PROSE_END.search(sentence) is not None
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line: no split after "U.S." or "Gen."."""
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        if m.group().startswith(".") and _ABBREVIATION.search(text[start : m.start() + 1]):
-            continue
-        bounds.append((start, m.end()))
-        start = m.end()
-    bounds.append((start, len(text)))
-    out = []
-    for a, b in bounds:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append((a, b))
-    return out
-
-
 @functools.cache
 def nlp() -> Any | None:
     """spaCy's small English pipeline, loaded once; None when spaCy or the model is missing."""
@@ -200,7 +174,7 @@ def analyze(text: str) -> list[Sentence]:
     spaCy parses each sentence on its own (a headline or byline must not run into the lede).
     """
     model = nlp()
-    bounds = split_sentences(text)
+    bounds = sentence_bounds(text)
     docs = list(model.pipe([text[a:b] for a, b in bounds])) if model is not None else None
     spans = _spacy_spans(docs, bounds, text) if docs is not None else _regex_spans(text)
     sentences = []
@@ -233,7 +207,7 @@ def analyze(text: str) -> list[Sentence]:
 
 def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> list[Span]:
     spans: list[Span] = []
-    surnames = {grounding.fold(f.text.split()[-1]) for f in name_forms(text) if len(f.words) >= 2}
+    surnames = {fold(f.text.split()[-1]) for f in name_forms(text) if len(f.words) >= 2}
     for doc, (offset, _) in zip(docs, bounds, strict=True):
         for ent in doc.ents:
             label = {"DATE": "TIME", "EVENT": "ORG"}.get(ent.label_, ent.label_)
@@ -268,7 +242,7 @@ def split_list(span: Span, surnames: set[str]) -> list[Span]:
     for piece in _LIST_SEPARATOR.split(text):
         at = span.text.find(piece, cursor)
         cursor = at + len(piece)
-        if not piece or grounding.fold(piece.split()[-1]) not in surnames:
+        if not piece or fold(piece.split()[-1]) not in surnames:
             return [span]
         items.append(Span(piece, span.start + at, span.start + cursor, "PERSON"))
     return items
@@ -289,7 +263,7 @@ def _speakers(text: str) -> list[Span]:
     return [
         Span(m[1], m.start(1), m.end(1), "PERSON")
         for m in _SPEAKER.finditer(text)
-        if grounding.fold(m[1]) in surnames
+        if fold(m[1]) in surnames
     ]
 
 
@@ -299,7 +273,7 @@ def _add_people(text: str, spans: list[Span]) -> list[Span]:
     forms = [f for f in name_forms(text) if 2 <= len(f.words) <= 4]
     surnames = {f.words[-1] for f in forms}
     out = list(spans)
-    for start, end in split_sentences(text):
+    for start, end in sentence_bounds(text):
         cursor = start
         for form in name_forms(text[start:end]):
             found = text.find(form.text, cursor, end)
@@ -309,7 +283,7 @@ def _add_people(text: str, spans: list[Span]) -> list[Span]:
             span = Span(form.text, found, cursor, "PERSON")
             words = {w.lower().strip(".'’") for w in form.text.split()}
             before = text[max(0, found - 5) : found].replace(".", " ").split()[-1:]
-            honored = bool(before) and grounding.fold(before[0]) in HONORIFICS
+            honored = bool(before) and fold(before[0]) in HONORIFICS
             single = len(words) == 1 and (honored or form.words[0] in surnames)
             if not (single or 2 <= len(words) <= 4) or words & ORG_WORDS:
                 continue
@@ -325,11 +299,11 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
     people; strip a leading "the" and a trailing "'s"; sort; dedupe.
     """
     full = [s for s in spans if s.label == "PERSON" and len(s.text.split()) > 1]
-    surnames = {grounding.fold(s.text.split()[-1]) for s in full}
-    alone = {grounding.fold(s.text) for s in spans if s.label == "PERSON" and s not in full}
+    surnames = {fold(s.text.split()[-1]) for s in full}
+    alone = {fold(s.text) for s in spans if s.label == "PERSON" and s not in full}
     out: list[Span] = []
     for span in spans:
-        one_word = span.label in ("ORG", "GPE", "NORP") and grounding.fold(span.text) in surnames
+        one_word = span.label in ("ORG", "GPE", "NORP") and fold(span.text) in surnames
         if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames | alone)):
             span = Span(span.text, span.start, span.end, "PERSON")
         if span.label == "PERSON":
@@ -361,7 +335,7 @@ def _looks_like_person(span: Span, text: str, surnames: set[str]) -> bool:
         return False
     if {w.lower() for w in words} & ORG_WORDS:
         return False
-    return grounding.fold(words[-1]) in surnames or apposition
+    return fold(words[-1]) in surnames or apposition
 
 
 def _time_like(text: str) -> bool:
@@ -385,7 +359,7 @@ def _strip_titles(span: Span) -> Span:
     """Drop leading title words a name run kept: "Presidents Andrei Volan" -> "Andrei Volan"."""
     words = span.text.split(" ")
     cut = 0
-    while cut < len(words) - 1 and grounding.fold(words[cut]).removesuffix("s") in TITLES:
+    while cut < len(words) - 1 and fold(words[cut]).removesuffix("s") in TITLES:
         cut += 1
     if not cut:
         return span

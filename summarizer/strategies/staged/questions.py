@@ -10,7 +10,6 @@ cannot be produced. Every list has `maxItems` (small models loop on open lists).
 from __future__ import annotations
 
 import itertools
-import re
 from dataclasses import dataclass
 from types import GenericAlias
 from typing import Annotated, Any, Literal
@@ -18,35 +17,19 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
 from summarizer.backends.base import Message
-from summarizer.pipeline import grounding, names, prompts
+from summarizer.pipeline import names, prompts
 from summarizer.pipeline.article import Article
 from summarizer.schema import Participant, Status, Strict
 from summarizer.strategies.staged.candidates import is_prose
 from summarizer.strategies.staged.spans import Sentence, Span
 from summarizer.strategies.staged.windows import Window
+from summarizer.text.fold import fold
+from summarizer.text.places import country_of
 
 MAX_SIDES = 5
 MAX_TOPICS = 2
 TOPIC_CHARS = 48
 BATCH_CANDIDATES = 3
-DEMONYMS = {
-    "american": "United States", "british": "United Kingdom", "chinese": "China",
-    "french": "France", "german": "Germany", "turkish": "Turkey", "russian": "Russia",
-    "japanese": "Japan", "south korean": "South Korea", "korean": "South Korea",
-    "dutch": "Netherlands", "greek": "Greece", "spanish": "Spain", "swiss": "Switzerland",
-    "polish": "Poland", "swedish": "Sweden", "danish": "Denmark", "finnish": "Finland",
-    "norwegian": "Norway", "icelandic": "Iceland", "irish": "Ireland", "ukrainian": "Ukraine",
-    "israeli": "Israel", "iranian": "Iran", "iraqi": "Iraq", "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates", "indian": "India", "pakistani": "Pakistan",
-    "kenyan": "Kenya", "georgian": "Georgia", "egyptian": "Egypt", "brazilian": "Brazil",
-    "mexican": "Mexico", "canadian": "Canada", "australian": "Australia", "italian": "Italy",
-    "portuguese": "Portugal", "belgian": "Belgium", "austrian": "Austria",
-    "hungarian": "Hungary", "romanian": "Romania", "lithuanian": "Lithuania",
-    "latvian": "Latvia", "estonian": "Estonia", "moldovan": "Moldova", "kazakh": "Kazakhstan",
-    "ethiopian": "Ethiopia", "nigerian": "Nigeria", "argentine": "Argentina",
-    "argentinian": "Argentina", "chilean": "Chile", "tanzanian": "Tanzania",
-    "ugandan": "Uganda", "croatian": "Croatia", "serbian": "Serbia", "czech": "Czech Republic",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,21 +65,6 @@ class Ask:
     options: Options
 
 
-def country_of(demonym: str, article: str) -> str | None:
-    """The country a nationality word names: a small table of real ones, else an article word
-    sharing its first five letters ("Velorian" -> "Veloria"); None when neither is found.
-    """
-    key = grounding.fold(demonym)
-    if key in DEMONYMS:
-        return DEMONYMS[key]
-    words = {w for w in _capitalized(article) if grounding.fold(w) != key}
-    found = [w for w in words if len(key) >= 5 and grounding.fold(w)[:5] == key[:5]]
-    return min(found, key=len) if found else None
-
-
-def _capitalized(text: str) -> list[str]:
-    words = (w.strip(".,;:!?\"'()’”") for w in text.split() if w[:1].isupper())
-    return [re.sub(r"['’]s$", "", w) for w in words]
 
 
 def options_for(window: Window, article: Article) -> Options:
@@ -153,7 +121,7 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
 def _unique(items: Any) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for item in items:
-        seen.setdefault(grounding.fold(item), item)
+        seen.setdefault(fold(item), item)
     return tuple(seen.values())
 
 
