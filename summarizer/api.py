@@ -11,6 +11,8 @@ from summarizer.backends.base import Backend
 from summarizer.inputs.loaders import load_text
 from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing
+from summarizer.service import Briefer
+from summarizer.service.cache import Cache
 from summarizer.settings import Settings
 
 _shared: dict[str, Backend] = {}
@@ -62,12 +64,17 @@ def summarize(
     settings: Settings | None = None,
     backend: Backend | None = None,
     prompt: str = "briefing",
+    strategy: str = "auto",
+    cache: bool = True,
 ) -> Briefing:
-    """Brief one article's text. Without `backend`, settings (or the environment) pick one."""
-    from summarizer.strategies.whole import summarize_article
+    """Brief one article's text. Without `backend`, settings (or the environment) pick one.
 
+    Like the CLI, answers come from the briefing cache when this exact extraction (text, date,
+    strategy, backend settings) was done before; `cache=False` always calls the model.
+    """
     engine = backend or _default_backend(settings)
-    return summarize_article(_article(text, published, title, url), engine, prompt=prompt)
+    with _briefer(engine, strategy, prompt, cache) as briefer:
+        return briefer.brief(_article(text, published, title, url))
 
 
 async def asummarize(
@@ -79,9 +86,20 @@ async def asummarize(
     settings: Settings | None = None,
     backend: Backend | None = None,
     prompt: str = "briefing",
+    strategy: str = "auto",
+    cache: bool = True,
 ) -> Briefing:
     """Async variant of `summarize`."""
-    from summarizer.strategies.whole import asummarize_article
-
     engine = backend or _default_backend(settings)
-    return await asummarize_article(_article(text, published, title, url), engine, prompt=prompt)
+    with _briefer(engine, strategy, prompt, cache) as briefer:
+        briefing, _ = await briefer.abrief(_article(text, published, title, url))
+        return briefing
+
+
+@contextlib.contextmanager
+def _briefer(backend: Backend, strategy: str, prompt: str, cache: bool) -> Iterator[Briefer]:
+    if not cache:
+        yield Briefer.of(backend, strategy, prompt=prompt)
+        return
+    with Cache() as store:
+        yield Briefer.of(backend, strategy, prompt=prompt, cache=store)

@@ -14,13 +14,13 @@ import typer
 from typer.testing import CliRunner
 
 from summarizer.backends.openai import OpenAIBackend
+from summarizer.backends.openai_batch import request_body
 from summarizer.cli.daily import daily
-from summarizer.daily.batch import BatchOptions, request_body, run_daily_batch
+from summarizer.daily.batch import BatchOptions, run_daily_batch
 from summarizer.daily.run import DailyConfig, DailyReport, run_daily
 from summarizer.errors import ConfigError
 from summarizer.inputs.loaders import load_text
 from summarizer.inputs.sources import discover
-from summarizer.pipeline import prompts
 from summarizer.service.cache import Cache
 from summarizer.settings import Settings
 from summarizer.strategies import whole as extract
@@ -95,9 +95,10 @@ def test_batch_line_is_the_body_the_sync_path_sends(
 ) -> None:
     backend = OpenAIBackend(fake_settings.model_copy(update={"mode": mode}))
     article = load_text(_article(*PEOPLE[0]), published=DAY)
-    extract.summarize_article(article, backend, strategy="whole")
-    messages = extract.build_messages(article, prompts.load())
-    assert request_body(backend, messages) == server.chat_requests[0]
+    strategy = extract.WholeStrategy()
+    strategy.run(article, backend)
+    [call] = strategy.plan(article).calls
+    assert request_body(backend, call.messages, call.response_model) == server.chat_requests[0]
 
 
 def test_all_lines_succeed_without_chat_requests(

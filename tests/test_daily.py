@@ -26,7 +26,7 @@ from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing
 from summarizer.service.cache import Cache
 from summarizer.settings import Settings
-from summarizer.strategies.whole import asummarize_article
+from summarizer.strategies.whole import WholeStrategy
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "daily"
@@ -305,7 +305,7 @@ def test_concurrency_limit_is_respected(tmp_path: Path) -> None:
         state["peak"] = max(state["peak"], state["now"])
         await asyncio.sleep(0.02)
         state["now"] -= 1
-        return await asummarize_article(article, backend)
+        return await WholeStrategy().arun(article, backend)
 
     config = _config(tmp_path, concurrency=2)
     report = asyncio.run(run_daily(entries, FakeBackend(), config, extract_fn=slow))

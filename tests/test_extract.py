@@ -9,7 +9,7 @@ import pytest
 
 from summarizer.errors import ModelError
 from summarizer.pipeline.article import Article
-from summarizer.strategies.whole import summarize_article
+from summarizer.strategies.whole import WholeStrategy
 from summarizer.testing import FakeBackend, FakeOpenAIServer, Reply
 
 TEXT = (
@@ -49,7 +49,7 @@ def _draft(**meeting: Any) -> dict[str, Any]:
 
 
 def test_draft_becomes_grounded_briefing() -> None:
-    briefing = summarize_article(ARTICLE, FakeBackend([_draft()]))
+    briefing = WholeStrategy().run(ARTICLE, FakeBackend([_draft()]))
     (meeting,) = briefing.meetings
     okonkwo, voronin = meeting.participants
     assert okonkwo.name == "Marta Okonkwo" and "Okonkwo" in okonkwo.aliases
@@ -70,7 +70,7 @@ def test_draft_becomes_grounded_briefing() -> None:
 def test_ungrounded_name_is_reasked_then_accepted() -> None:
     bad = _draft(participants=[{"name": "Hilmut Kohl"}, {"name": "Ilya Voronin"}])
     backend = FakeBackend([bad, _draft()])
-    briefing = summarize_article(ARTICLE, backend)
+    briefing = WholeStrategy().run(ARTICLE, backend)
     assert len(backend.calls) == 2
     reask = backend.calls[1][-1]["content"]
     assert 'name "Hilmut Kohl" does not occur in the article' in reask
@@ -81,31 +81,31 @@ def test_gives_up_with_model_error_after_budget() -> None:
     bad = _draft(evidence=["The generals signed a peace treaty in Paris."])
     backend = FakeBackend([bad, bad, bad], max_retries=2)
     with pytest.raises(ModelError) as info:
-        summarize_article(ARTICLE, backend)
+        WholeStrategy().run(ARTICLE, backend)
     assert info.value.attempts == 3
     assert any("quote not found verbatim" in e for e in info.value.validation_errors)
 
 
 def test_time_words_missing_from_article_are_dropped() -> None:
-    briefing = summarize_article(ARTICLE, FakeBackend([_draft(when={"text": "next Tuesday"})]))
+    briefing = WholeStrategy().run(ARTICLE, FakeBackend([_draft(when={"text": "next Tuesday"})]))
     assert briefing.meetings[0].when.text is None
     assert briefing.meetings[0].when.date is None
 
 
 def test_meeting_of_one_person_with_himself_is_dropped() -> None:
     same = _draft(participants=[{"name": "Marta Okonkwo"}, {"name": "Okonkwo"}])
-    assert summarize_article(ARTICLE, FakeBackend([same])).meetings == []
+    assert WholeStrategy().run(ARTICLE, FakeBackend([same])).meetings == []
 
 
 def test_repeated_meeting_is_reported_once() -> None:
     draft = _draft()
     draft["meetings"] = draft["meetings"] * 3
-    assert len(summarize_article(ARTICLE, FakeBackend([draft])).meetings) == 1
+    assert len(WholeStrategy().run(ARTICLE, FakeBackend([draft])).meetings) == 1
 
 
 def test_unknown_publication_date_never_guesses() -> None:
     undated = Article(text=TEXT)
-    meeting = summarize_article(undated, FakeBackend([_draft()])).meetings[0]
+    meeting = WholeStrategy().run(undated, FakeBackend([_draft()])).meetings[0]
     assert (meeting.when.text, meeting.when.date, meeting.when.precision) == (
         "Friday",
         None,
@@ -120,7 +120,7 @@ def test_reask_over_http_reaches_the_model(
 
     bad = _draft(evidence=["Okonkwo and Voronin signed a treaty."])
     fake_server.set_script([Reply(content=bad), Reply(content=_draft())])
-    briefing = summarize_article(ARTICLE, OpenAIBackend(fake_settings))
+    briefing = WholeStrategy().run(ARTICLE, OpenAIBackend(fake_settings))
     assert len(fake_server.requests) == 2
     assert "quote not found verbatim" in str(fake_server.requests[1]["messages"])
     assert briefing.meetings[0].evidence[0].text == EVIDENCE
@@ -131,6 +131,6 @@ def test_evidence_of_another_meeting_is_replaced_by_a_sentence_naming_both_sides
     other = (
         "Relations between Nerevia and Dravia have been strained by a border shooting last month."
     )
-    briefing = summarize_article(ARTICLE, FakeBackend([_draft(evidence=[other])]))
+    briefing = WholeStrategy().run(ARTICLE, FakeBackend([_draft(evidence=[other])]))
     quotes = [q.text for q in briefing.meetings[0].evidence]
     assert quotes == [f"BRASOV (Wire) - {EVIDENCE}", "Okonkwo and Voronin last met in 2019."]

@@ -23,7 +23,7 @@ from summarizer.cli.app import app
 from summarizer.errors import SummarizerError
 from summarizer.inputs.loaders import load_text
 from summarizer.settings import Settings
-from summarizer.strategies.whole import summarize_article
+from summarizer.strategies.whole import WholeStrategy
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 ARTICLE_TEXT = (
@@ -164,7 +164,7 @@ def test_fault_error_chain_has_no_loop(fault: str, fake_server: FakeOpenAIServer
     fake_server.set_script(FAULTS[fault][0])
     backend = OpenAIBackend(settings)
     with pytest.raises(SummarizerError) as caught:
-        summarize_article(load_text(ARTICLE_TEXT), backend)
+        WholeStrategy().run(load_text(ARTICLE_TEXT), backend)
     backend.close()
     seen: list[BaseException] = []
     link: BaseException | None = caught.value

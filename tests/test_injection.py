@@ -24,7 +24,7 @@ from summarizer.pipeline import prompts
 from summarizer.pipeline.grounding import check_draft
 from summarizer.pipeline.injection import addresses_model, data_only
 from summarizer.schema import BriefingDraft
-from summarizer.strategies.whole import build_messages, summarize_article
+from summarizer.strategies.whole import WholeStrategy, build_messages
 from summarizer.testing.server import FakeOpenAIServer
 
 REAL = (
@@ -78,13 +78,13 @@ def obeying(*meetings: dict[str, Any]) -> dict[str, Any]:
 
 def brief(text: str, replies: list[Any], retries: int = 2) -> tuple[Any, FakeBackend]:
     backend = FakeBackend(replies, max_retries=retries)
-    return summarize_article(load_text(text, published=None), backend), backend
+    return WholeStrategy().run(load_text(text, published=None), backend), backend
 
 
 def refused(text: str, reply: dict[str, Any]) -> tuple[ModelError, FakeBackend]:
     backend = FakeBackend([reply], max_retries=2)
     with pytest.raises(ModelError) as caught:
-        summarize_article(load_text(text), backend)
+        WholeStrategy().run(load_text(text), backend)
     return caught.value, backend
 
 

@@ -24,7 +24,7 @@ from summarizer.cli.evals import app as eval_app
 from summarizer.errors import SummarizerError
 from summarizer.inputs.loaders import load_text
 from summarizer.settings import Settings
-from summarizer.strategies.whole import summarize_article
+from summarizer.strategies.whole import WholeStrategy
 from summarizer.testing.server import FakeOpenAIServer, Reply
 
 SENTINEL = "sk-SENTINEL-0123456789"
@@ -170,7 +170,7 @@ def test_errors_never_carry_the_key(reply: str, fake_server: FakeOpenAIServer) -
     backend = OpenAIBackend(settings)
     fake_server.set_script([FAILURES[reply]])
     with pytest.raises(SummarizerError) as caught:
-        summarize_article(load_text(TEXT), backend)
+        WholeStrategy().run(load_text(TEXT), backend)
     backend.close()
     error: Any = caught.value
     shown = [str(error), repr(error), error.one_line(), str(error.hint), repr(vars(error))]

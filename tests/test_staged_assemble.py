@@ -13,21 +13,17 @@ from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
 from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
+from summarizer.pipeline.corrections import decide_status, located, modality, status_cue
+from summarizer.pipeline.finalize import merge, same_day, to_meeting
+from summarizer.pipeline.mentions import MeetingMention as Found
 from summarizer.schema import Participant
-from summarizer.strategies.staged import asummarize_staged, plan, questions, summarize_staged
-from summarizer.strategies.staged.assemble import (
-    Found,
-    decide_status,
-    decide_when,
-    located,
-    merge,
-    modality,
-    same_day,
-    status_cue,
-    to_meeting,
-)
+from summarizer.strategies import resolve, resolved_name
+from summarizer.strategies.staged import StagedStrategy, plan, questions
+from summarizer.strategies.staged.assemble import decide_when
 from summarizer.strategies.staged.candidates import analyze
-from summarizer.strategies.whole import resolve_strategy, strategy_prompt
+
+summarize_staged = StagedStrategy().run
+asummarize_staged = StagedStrategy().arun
 
 TEXT = (
     "Jack Straw, the British foreign secretary, met Sergei Ivanov in Moscow on Monday. "
@@ -41,7 +37,7 @@ STRAW, IVANOV = Participant(name="Jack Straw"), Participant(name="Sergei Ivanov"
 
 
 def _found(people: list[Participant], **kw: Any) -> Found:
-    return Found(participants=people, **({"status": "held"} | kw))
+    return Found(participants=people, **({"status": "held", "evidence": []} | kw))
 
 
 def _answer(*meetings: dict[str, Any], article: Article | None = None, ask: int = 0) -> Any:
@@ -202,11 +198,11 @@ def test_auto_strategy_is_staged_on_the_embedded_backend_and_whole_elsewhere() -
     embedded.name = "embedded"
     hosted = FakeBackend()
     hosted.name = "openai"
-    assert resolve_strategy("auto", embedded) == "staged"
-    assert resolve_strategy("auto", hosted) == "whole"
-    assert resolve_strategy("whole", embedded) == "whole"
-    assert strategy_prompt("auto", embedded).hash == prompts.load("staged").hash
-    assert strategy_prompt("auto", hosted).hash == prompts.load("briefing").hash
+    assert resolved_name("auto", embedded) == "staged"
+    assert resolved_name("auto", hosted) == "whole"
+    assert resolved_name("whole", embedded) == "whole"
+    assert resolve("auto", embedded).prompt.hash == prompts.load("staged").hash
+    assert resolve("auto", hosted).prompt.hash == prompts.load("briefing").hash
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from summarizer.backends.weights import ensure_model
 from summarizer.errors import ModelNotFoundError
 from summarizer.pipeline.article import Article
 from summarizer.settings import Settings
-from summarizer.strategies.staged import summarize_staged
+from summarizer.strategies.staged import StagedStrategy
 from summarizer.text.fold import name_in_article
 
 TEXT = (
@@ -30,7 +30,7 @@ def test_staged_path_with_the_real_small_model() -> None:
     article = Article(text=TEXT, title="Chile and Japan", published=dt.date(2024, 5, 8))
     backend = EmbeddedBackend(Settings(embedded_size="0.5b"))
     try:
-        briefing = summarize_staged(article, backend)
+        briefing = StagedStrategy().run(article, backend)
     finally:
         backend.close()
     assert briefing.provenance.strategy == "staged"

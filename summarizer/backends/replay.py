@@ -23,9 +23,9 @@ from typing import Any, NoReturn
 
 from pydantic import BaseModel, ValidationError
 
+from summarizer.atomic import atomic_write
 from summarizer.backends.base import Backend, Completion, Message, T
 from summarizer.errors import ConfigError, EndpointError, ModelError, RefusalError, TruncatedError
-from summarizer.evals.report import atomic_write
 from summarizer.schema import Usage
 
 CURRENT_CASE: ContextVar[str | None] = ContextVar("summarizer_eval_case", default=None)

@@ -145,23 +145,9 @@ def _cache(disabled: bool) -> Iterator[Cache | None]:
 
 def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:
     """One briefing, from the cache when this exact extraction was done before."""
-    from summarizer.service.cache import cache_key
-    from summarizer.strategies.whole import resolve_strategy, strategy_prompt, summarize_article
+    from summarizer.service import Briefer
 
-    key = cache_key(
-        art.text,
-        published=art.published,
-        prompt_hash=strategy_prompt(strategy, engine).hash,
-        fingerprint=engine.fingerprint(),
-        strategy=resolve_strategy(strategy, engine),
-    )
-    hit = store.get(key) if store is not None else None
-    if hit is not None:
-        return hit
-    result = summarize_article(art, engine, strategy=strategy)
-    if store is not None:
-        store.put(key, result)
-    return result
+    return Briefer.of(engine, strategy, cache=store).brief(art)
 
 
 @app.command()

@@ -92,11 +92,11 @@ def _backend(settings: Settings, record: Path | None, replay: Path | None) -> Ba
 
 def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
     from summarizer.backends import cost
-    from summarizer.strategies.whole import resolve_strategy, strategy_prompt
+    from summarizer.strategies import resolve
 
     table = cost.load_price_table(Path(suite.price_table) if suite.price_table else None)
-    strategy = resolve_strategy(settings.strategy, backend)
-    prompt = strategy_prompt(strategy, backend, suite.prompt)
+    chosen = resolve(settings.strategy, backend, suite.prompt)
+    strategy, prompt = chosen.name, chosen.prompt
     try:
         results = run_cases(
             suite.select(load_cases(suite.cases or "")),

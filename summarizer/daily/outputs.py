@@ -14,40 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import hashlib
 import os
-import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from summarizer.atomic import atomic_write
 from summarizer.errors import OutputError
+
+__all__ = ["JsonlWriter", "atomic_write", "sha256_text", "user_edited", "write_note"]
 
 
 def sha256_text(text: str) -> str:
     """Hex sha256 of the UTF-8 text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temp file, fsync and `os.replace`."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
 
 
 def sidecar(note: Path) -> Path:

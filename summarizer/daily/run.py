@@ -7,8 +7,9 @@ killed mid-way redoes only unfinished articles. One article's failure is recorde
 run goes on; a configuration error stops it.
 
 An article without a publication date is taken as published on the run's date.
-Extraction goes through one async function, `Extract` (default: `extract.asummarize_article`);
-another engine plugs in by passing its own (`summarizer.daily.batch` does, for `--batch`).
+Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
+`Extract` (default: the strategy's own call loop); another engine plugs in by passing its own
+(`summarizer.daily.batch` does, for `--batch`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import datetime as dt
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from summarizer.backends.base import Backend
@@ -30,9 +30,9 @@ from summarizer.daily.outputs import JsonlWriter, atomic_write, write_note
 from summarizer.errors import ConfigError, ModelError, SummarizerError
 from summarizer.inputs.sources import Entry
 from summarizer.pipeline.article import Article
-from summarizer.schema import Briefing, Source, Usage
-from summarizer.service.cache import Cache, cache_key
-from summarizer.strategies import whole as extract
+from summarizer.schema import Briefing, Usage
+from summarizer.service import Briefer
+from summarizer.service.cache import Cache
 
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
 PROMPT_TOKENS = 900  # system prompt + schema, beyond the article (for rate-limit estimates)
@@ -109,11 +109,6 @@ def estimate_tokens(article: Article) -> int:
     return len(article.text) // 4 + PROMPT_TOKENS + COMPLETION_TOKENS
 
 
-def default_extract(strategy: str, prompt: str) -> Extract:
-    """The per-article extraction: `extract.asummarize_article`."""
-    return partial(extract.asummarize_article, prompt=prompt, strategy=strategy)
-
-
 class DailyRun:
     """One day's run over `entries`; `run()` returns each entry's result in entry order."""
 
@@ -127,12 +122,12 @@ class DailyRun:
         on_done: Callable[[ArticleResult], None] | None = None,
     ) -> None:
         self.backend, self.config, self.cache = backend, config, cache
-        self.extract = extract_fn or default_extract(config.strategy, config.prompt)
+        self.briefer = Briefer.of(backend, config.strategy, prompt=config.prompt, cache=cache)
+        self.extract = extract_fn or self.briefer.strategy.arun
         self.on_done = on_done or (lambda result: None)
-        self.prompt_hash = extract.strategy_prompt(config.strategy, backend, config.prompt).hash
-        self.strategy = extract.resolve_strategy(config.strategy, backend)
+        self.prompt_hash = self.briefer.strategy.prompt.hash
+        self.strategy = self.briefer.strategy.name
         self.price = price_for(backend.model, config.prices, backend=backend.name)
-        self._fingerprint = backend.fingerprint()
 
     async def run(self, entries: list[Entry]) -> list[ArticleResult]:
         """Brief every entry; close the backend's async client at the end."""
@@ -169,42 +164,19 @@ class DailyRun:
         return article if article.published else replace(article, published=self.config.day)
 
     async def _brief(self, result: ArticleResult, article: Article) -> None:
-        key = cache_key(
-            article.text,
-            published=article.published,
-            prompt_hash=self.prompt_hash,
-            fingerprint=self._fingerprint,
-            strategy=self.strategy,
-        )
-        hit = await self.cache.aget(key) if self.cache is not None else None
-        if hit is not None:
-            result.briefing, result.cached = restamp(hit, article), True
-        else:
-            result.briefing = await self._call(article)
+        result.briefing, result.cached = await self.briefer.abrief(article, self._call)
+        if not result.cached:
             result.usage = result.briefing.provenance.usage
             result.cost = cost_usd(result.usage, self.price)
-            if self.cache is not None:
-                await self.cache.aput(key, result.briefing)
         line = result.briefing.model_dump_json()
         await self._jsonl.awrite(line, sync=not result.cached)  # a hit is durable in the cache
 
-    async def _call(self, article: Article) -> Briefing:
+    async def _call(self, article: Article, backend: Backend) -> Briefing:
         async with self._slots:
             slot = await self._limiter.acquire(estimate_tokens(article))
             briefing = await self.extract(article, self.backend)
             self._limiter.settle(slot, briefing.provenance.usage.total_tokens)
             return briefing
-
-
-def restamp(briefing: Briefing, article: Article) -> Briefing:
-    """A cached briefing with this article's title/url (same text may come from elsewhere)."""
-    source = Source(
-        title=article.title,
-        url=article.url,
-        published=article.published,
-        language=article.language or briefing.source.language,
-    )
-    return briefing.model_copy(update={"source": source})
 
 
 def _usage(found: dict[str, int]) -> Usage:

@@ -7,35 +7,18 @@ crashed run never leaves half a report where CI would read it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarizer.errors import ConfigError, OutputError
+from summarizer.atomic import atomic_write
+from summarizer.errors import ConfigError
 from summarizer.evals.tags import tag_order
 
 if TYPE_CHECKING:
     from summarizer.evals.runner import CaseResult, RunResult
 
 REPORT_VERSION = 1
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temp file and `os.replace`."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as e:
-        raise OutputError(f"cannot write {path}: {e}") from e
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {e}") from e
 
 
 def _case_entry(r: CaseResult) -> dict[str, Any]:

@@ -74,12 +74,12 @@ def article_of(case: GoldCase) -> Article:
 
 
 def default_summarize(prompt: str = "briefing", strategy: str = "whole") -> Summarize:
-    """`summarizer.strategies.whole.asummarize_article` with this prompt and strategy."""
+    """The strategy's own extraction (no cache: an eval measures the model)."""
 
     async def summarize(article: Article, backend: Backend) -> Briefing:
-        from summarizer.strategies.whole import asummarize_article
+        from summarizer.strategies import resolve
 
-        return await asummarize_article(article, backend, prompt=prompt, strategy=strategy)
+        return await resolve(strategy, backend, prompt).arun(article, backend)
 
     return summarize
 

@@ -1,9 +1,10 @@
 """A content-addressed SQLite cache of briefings, so re-running a day makes no model calls.
 
 The key hashes everything that changes the answer: the article text and publication date,
-the prompt hash, the schema hash (of `BriefingDraft`'s JSON schema), the strategy, and the
-backend fingerprint (backend, model, mode, sampling params; never a key). The value is the
-Briefing JSON. The database lives in `platformdirs.user_cache_dir("summarizer")`, or in
+the strategy's identity (its name, prompts, response schemas and the pipeline version; see
+`strategies.base.Strategy.identity`) and the backend fingerprint (backend, model, mode,
+sampling params; never a key). `service.Briefer` is the only place keys are built. The value
+is the Briefing JSON. The database lives in `platformdirs.user_cache_dir("summarizer")`, or in
 `$SUMMARIZER_CACHE_DIR`. One connection in WAL mode, guarded by a lock; async callers use
 `aget`/`aput`, which run it in a worker thread. Commits are `synchronous=NORMAL`: they
 survive the process crashing (a killed run keeps what it cached) but not a power loss,
@@ -20,7 +21,6 @@ import os
 import sqlite3
 import threading
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ import platformdirs
 from pydantic import ValidationError
 
 from summarizer.errors import ConfigError
-from summarizer.schema import Briefing, BriefingDraft
+from summarizer.schema import Briefing
 
 DB_NAME = "briefings.sqlite3"
 _SCHEMA = """
@@ -45,27 +45,13 @@ def cache_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_cache_dir("summarizer"))
 
 
-@cache
-def schema_hash() -> str:
-    """sha256 of the JSON schema the model fills in (first 16 hex digits)."""
-    text = json.dumps(BriefingDraft.model_json_schema(), sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def cache_key(
-    text: str,
-    *,
-    published: dt.date | None,
-    prompt_hash: str,
-    fingerprint: dict[str, Any],
-    strategy: str = "whole",
+    text: str, *, published: dt.date | None, strategy: str, fingerprint: dict[str, Any]
 ) -> str:
-    """The content address of one extraction (see the module docstring)."""
+    """The content address of one extraction: `strategy` is the strategy's identity hash."""
     parts = {
         "text": hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         "published": published.isoformat() if published else None,
-        "prompt": prompt_hash,
-        "schema": schema_hash(),
         "strategy": strategy,
         "backend": fingerprint,
     }

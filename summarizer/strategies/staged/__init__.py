@@ -9,7 +9,8 @@
    the windows' own spans, so nothing the model returns can be absent from the text. Windows
    are batched, up to `BATCH_CANDIDATES` candidates per call (one call for most articles).
    Windows without a candidate are never sent to the model: no call, no false meeting.
-4. `assemble`: answers merged into meetings, dates resolved, evidence located.
+4. `assemble`: each answer's confirmed candidates become meeting mentions; `finalize` does
+   the rest, as for every strategy.
 
 The system prompt is the same for every call, so llama.cpp reuses its KV cache across calls
 and articles; a call's prompt holds its windows' text, not the whole article.
@@ -17,20 +18,19 @@ and articles; a call's prompt holds its windows' text, not the whole article.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, replace
+from typing import Any
 
-from pydantic import BaseModel
-
-from summarizer.backends.base import Backend, Completion
-from summarizer.errors import ModelError
+from summarizer.backends.base import Completion
 from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
-from summarizer.schema import Briefing, Usage
+from summarizer.pipeline.mentions import Drafts
+from summarizer.strategies.base import Call, Plan, Strategy
 from summarizer.strategies.staged import assemble
 from summarizer.strategies.staged.candidates import analyze
 from summarizer.strategies.staged.questions import (
     Ask,
+    Options,
     answer_model,
     batch,
     build_messages,
@@ -39,21 +39,21 @@ from summarizer.strategies.staged.questions import (
 from summarizer.strategies.staged.spans import Sentence
 from summarizer.strategies.staged.windows import build_windows
 
-__all__ = ["Plan", "asummarize_staged", "plan", "summarize_staged"]
+__all__ = ["Questions", "StagedStrategy", "plan"]
 
 PROMPT = "staged"
 
 
 @dataclass(frozen=True)
-class Plan:
-    """What will be asked about one article: its sentences and the calls to make."""
+class Questions:
+    """What will be asked about one article: its sentences and the asks (one per call)."""
 
     sentences: list[Sentence]
     asks: list[Ask]
 
 
-def plan(article: Article) -> Plan:
-    """Analyze the article, keep the windows holding a candidate, batch them into calls.
+def plan(article: Article) -> Questions:
+    """Analyze the article, keep the windows holding a candidate, batch them into asks.
 
     A trigger sentence shared by two windows is asked about once (in the first).
     """
@@ -67,69 +67,42 @@ def plan(article: Article) -> Plan:
         options = replace(options, candidates=fresh)
         if options.askable:
             asks.append((window, options))
-    return Plan(sentences, batch(asks))
+    return Questions(sentences, batch(asks))
 
 
-Result = Completion[BaseModel] | ModelError
+class StagedStrategy(Strategy):
+    """Closed questions per candidate sentence (see the module docstring)."""
 
+    name = "staged"
+    plan_in_thread = True
 
-def summarize_staged(article: Article, backend: Backend) -> Briefing:
-    """Extract a briefing window by window (blocking)."""
-    prompt, steps = prompts.load(PROMPT), plan(article)
-    results: list[Result] = []
-    for ask in steps.asks:
-        model = answer_model(ask.options)
-        messages = build_messages(ask, article, prompt)
-        try:
-            results.append(backend.generate(messages, model, context={"article": article.text}))
-        except ModelError as e:
-            results.append(e)
-    return _finish(article, backend, prompt, steps, results)
+    def __init__(self) -> None:
+        self._prompt = prompts.load(PROMPT)
 
+    @property
+    def prompt(self) -> prompts.Prompt:
+        """The staged prompt."""
+        return self._prompt
 
-async def asummarize_staged(article: Article, backend: Backend) -> Briefing:
-    """Extract a briefing window by window (async; windows are asked concurrently)."""
-    prompt = prompts.load(PROMPT)
-    steps = await asyncio.to_thread(plan, article)
+    def schemas(self) -> list[dict[str, Any]]:
+        """The shape of the per-call answer models (built per window from `Options`)."""
+        sample = Options(sides={}, times=("t",), places=("p",))
+        return [answer_model(sample).model_json_schema()]
 
-    async def call(ask: Ask) -> Result:
-        model = answer_model(ask.options)
-        messages = build_messages(ask, article, prompt)
-        try:
-            return await backend.agenerate(messages, model, context={"article": article.text})
-        except ModelError as e:
-            return e
+    def plan(self, article: Article) -> Plan:
+        """One call per batch of candidate windows; none when no sentence holds a candidate."""
+        questions = plan(article)
+        calls = [
+            Call(build_messages(ask, article, self._prompt), answer_model(ask.options))
+            for ask in questions.asks
+        ]
+        return Plan(calls, state=questions)
 
-    results = await asyncio.gather(*(call(ask) for ask in steps.asks))
-    return _finish(article, backend, prompt, steps, list(results))
-
-
-def _finish(
-    article: Article, backend: Backend, prompt: prompts.Prompt, steps: Plan, results: list[Result]
-) -> Briefing:
-    """Merge the answers into a Briefing; a failed window is skipped unless all of them failed."""
-    usage, attempts, model, found = Usage(), 0, "", []
-    for ask, result in zip(steps.asks, results, strict=True):
-        if isinstance(result, ModelError):
-            usage += Usage(**{k: v for k, v in result.usage.items() if k in Usage.model_fields})
-            attempts += result.attempts
-            continue
-        usage, attempts, model = usage + result.usage, attempts + result.attempts, result.model
-        found += assemble.found_meetings(result.value, ask.options, article)
-    errors = [r for r in results if isinstance(r, ModelError)]
-    if errors and len(errors) == len(results):
-        first = errors[0]
-        first.usage, first.attempts = usage.model_dump(), attempts
-        raise first
-    assemble.same_day(found)
-    meetings = [assemble.to_meeting(f, article) for f in assemble.merge(found)]
-    return assemble.briefing(
-        article,
-        meetings,
-        steps.sentences,
-        prompt=prompt,
-        backend=backend,
-        attempts=attempts,
-        usage=usage,
-        model=model,
-    )
+    def finish(self, article: Article, plan: Plan, results: list[Completion[Any] | None]) -> Drafts:
+        """The confirmed candidates of every answered call, and an extractive summary."""
+        questions: Questions = plan.state
+        found = []
+        for ask, result in zip(questions.asks, results, strict=True):
+            if result is not None:
+                found += assemble.found_meetings(result.value, ask.options)
+        return Drafts(meetings=found, summary=assemble.summary(questions.sentences, article))

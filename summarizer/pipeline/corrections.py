@@ -1,0 +1,95 @@
+"""Code-side corrections `finalize` applies to every mention, whatever model or strategy made it.
+
+Small and large models alike get these wrong where the words are plain: a "cancelled" visit
+answered as scheduled, a city the sentence names for someone's title rather than for the
+meeting, a call reported as in person. Each rule reads the mention's own evidence sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from summarizer.pipeline import dates
+from summarizer.schema import Modality, Participant, Status
+
+_VIDEO = re.compile(r"\bvideo|\bvirtual|\bonline\b", re.I)
+_CALL = re.compile(r"\b(?:tele)?phone|\bcall(?:s|ed)?\b|\bspoke by\b", re.I)
+# The words that state a status outright (each pattern covers the verb's forms).
+_CUES: list[tuple[Status, re.Pattern[str]]] = [
+    ("cancelled", re.compile(r"\bcancel|\bcall(?:ed)? off\b|\bscrap|\bpulled out of\b", re.I)),
+    ("postponed", re.compile(r"\bpostpon|\bdelay|\bput off\b|\bpushed back|\breschedul", re.I)),
+    ("proposed", re.compile(r"\bpropos|\binvit|\boffer(?:ed|s)? to\b|\bsuggest", re.I)),
+]
+_FUTURE = re.compile(
+    r"\bwill\b|\bshall\b|\b(?:is|are) (?:due|set|scheduled|expected|to)\b|\bplans? to\b|"
+    r"\bnext (?:week|month)\b|\btomorrow\b|\bupcoming\b",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(?:met|held|hosted|received|visited|spoke|talked|conferred|phoned|called|discussed|"
+    r"welcomed|yesterday|last week)\b",
+    re.I,
+)
+_LOCATIVE = r"\b(?:in|at|to|near|capital|city|town|port),?\s+(?:[\w'’-]+\s+){0,3}"
+
+
+def status_cue(sentence: str) -> Status | None:
+    """The status the words of `sentence` state, if they state one unambiguously."""
+    for status, pattern in _CUES:
+        if pattern.search(sentence):
+            return status
+    future, past = _FUTURE.search(sentence), _PAST.search(sentence)
+    if future and not past:
+        return "scheduled"
+    return "held" if past and not future else None
+
+
+def decide_status(
+    answered: Status, evidence: str, when_text: str | None, published: dt.date | None
+) -> Status:
+    """Code overrides the model where the text is plain: cancelled/postponed/proposed words,
+    then unambiguous tense, then a date before or after publication; else the model's answer.
+    """
+    cue = status_cue(evidence)
+    if cue is not None:
+        return cue
+    date = dates.resolve(when_text, published).date
+    if date is not None and published is not None and date != published:
+        return "held" if date < published else "scheduled"
+    return answered
+
+
+def located(place: str | None, sentence: str) -> bool:
+    """The sentence puts something at `place`: "in neutral Tarsis", "at the Grand Harbour
+    Hotel", "the border city of Dorn", "travel to Kampala" — not "Hollmark's chief of defence".
+    """
+    if not place:
+        return False
+    return re.search(_LOCATIVE + re.escape(place) + r"\b", sentence) is not None
+
+
+def modality(evidence: str, answered: Modality = "unknown") -> Modality:
+    """video / call from the words of the evidence; else the model's answer if it gave one,
+    else in_person; unknown without evidence.
+    """
+    if not evidence:
+        return "unknown"
+    if _VIDEO.search(evidence):
+        return "video"
+    if _CALL.search(evidence):
+        return "call"
+    return answered if answered != "unknown" else "in_person"
+
+
+def counterparts(people: list[Participant]) -> list[Participant]:
+    """A side known only as "counterpart" takes the title of the other titled side."""
+    titles = [p.title for p in people if p.title and "counterpart" not in p.title.lower()]
+    if not titles:
+        return people
+    return [
+        p.model_copy(update={"title": titles[0]})
+        if p.title and "counterpart" in p.title.lower()
+        else p
+        for p in people
+    ]

@@ -1,0 +1,213 @@
+"""The one back half: every strategy's `Drafts` -> the validated, grounded `Briefing`.
+
+1. `correct` each mention: status from plain words (`corrections.decide_status`), the date
+   resolved in code from the time words, a city kept only where the evidence puts the meeting
+   and a country only where the evidence names it.
+2. `same_day`: "the same day" takes the date of the meeting mentioned before it.
+3. `merge` mentions of one meeting: same sides (`names.same_person`, one set within the
+   other), dates and statuses that do not conflict.
+4. `to_meeting`: evidence located with offsets, format from the evidence's words.
+5. Tensions keep only parties the article mentions and located evidence.
+Then the `Briefing` with its `Provenance`. No strategy builds a Briefing any other way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from summarizer.backends.base import Backend
+from summarizer.pipeline import corrections, dates, grounding, names
+from summarizer.pipeline.article import Article
+from summarizer.pipeline.mentions import Drafts, MeetingMention
+from summarizer.pipeline.prompts import Prompt
+from summarizer.schema import (
+    Briefing,
+    Location,
+    Meeting,
+    MeetingFormat,
+    Provenance,
+    Source,
+    Tension,
+    TensionDraft,
+    Usage,
+    When,
+)
+from summarizer.text.fold import fold
+from summarizer.text.places import keep_mentioned, mentioned
+
+PIPELINE_VERSION = "2"  # bump when a correction changes what a given answer becomes
+_SAME_DAY = re.compile(r"\bsame day\b", re.I)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What made the drafts: for the provenance."""
+
+    prompt: Prompt
+    backend: Backend
+    strategy: str
+    attempts: int = 1
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+def correct(mention: MeetingMention, article: Article) -> MeetingMention:
+    """Status, date and places of one mention, decided from its evidence (in place)."""
+    sentence = " ".join(mention.evidence)
+    published = article.published
+    mention.status = corrections.decide_status(
+        mention.status, sentence, mention.when_text, published
+    )
+    tense = dates.tense_for(mention.status)
+    mention.date = dates.resolve(mention.when_text, published, tense=tense).date
+    city = keep_mentioned(mention.city, sentence)
+    mention.city = city if corrections.located(mention.city, sentence) else None
+    country = keep_mentioned(mention.country, sentence)
+    mention.country = country if country != mention.city else None
+    return mention
+
+
+def same_day(mentions: list[MeetingMention]) -> None:
+    """A meeting "the same day" is on the date of the one mentioned before it (in order)."""
+    for before, item in zip(mentions, mentions[1:], strict=False):
+        if item.date is None and item.when_text and _SAME_DAY.search(item.when_text):
+            item.date = before.date
+
+
+def same_meeting(a: MeetingMention, b: MeetingMention) -> bool:
+    """One meeting mentioned twice: same sides, dates and statuses that do not conflict (a
+    date read from a neighbouring sentence conflicts with nothing: "The two discussed ...").
+    """
+    if a.date and b.date and a.date != b.date and not (a.borrowed or b.borrowed):
+        return False
+    if a.status != b.status and "unknown" not in (a.status, b.status):
+        return False
+    small, large = sorted((a.participants, b.participants), key=len)
+    return all(any(names.same_person(p, q) for q in large) for p in small)
+
+
+def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
+    """Merge mentions of the same meeting (see `same_meeting`), keeping first-mention order."""
+    merged: list[MeetingMention] = []
+    for item in mentions:
+        target = next((m for m in merged if same_meeting(m, item)), None)
+        if target is None:
+            merged.append(item)
+        else:
+            _absorb(target, item)
+    return merged
+
+
+def _absorb(target: MeetingMention, item: MeetingMention) -> None:
+    extra = [
+        p
+        for p in item.participants
+        if not any(names.same_person(p, q) for q in target.participants)
+    ]
+    target.participants = names.dedupe_participants([*target.participants, *extra])
+    target.status = target.status if target.status != "unknown" else item.status
+    if not target.when_text or (target.borrowed and item.when_text and not item.borrowed):
+        target.when_text, target.date = item.when_text, item.date
+        target.time, target.borrowed = item.time, item.borrowed
+    target.city = target.city or item.city
+    target.country = target.country or item.country
+    target.venue = target.venue or item.venue
+    target.agenda = unique_folded([*target.agenda, *item.agenda])
+    target.evidence = unique_folded([*target.evidence, *item.evidence])
+
+
+def to_meeting(mention: MeetingMention, article: Article) -> Meeting:
+    """A `Meeting` from merged mentions: dates resolved, evidence located, format inferred."""
+    people = corrections.counterparts(mention.participants)
+    tense = dates.tense_for(mention.status)
+    resolved = dates.resolve(mention.when_text, article.published, tense=tense)
+    if resolved.date is None and mention.date is not None:  # "the same day" (`same_day`)
+        resolved = dates.Resolved(mention.date, "day")
+    evidence = grounding.locate(mention.evidence, article.text)
+    words = " ".join(q.text for q in evidence)
+    return Meeting(
+        participants=people,
+        location=Location(venue=mention.venue, city=mention.city, country=mention.country),
+        when=When(
+            text=mention.when_text,
+            date=resolved.date,
+            precision=resolved.precision,
+            time=mention.time,
+        ),
+        status=mention.status,
+        format=MeetingFormat(
+            modality=corrections.modality(words, mention.modality),
+            scope="bilateral" if len(people) == 2 else "multilateral",
+            context_event=mention.context_event,
+        ),
+        agenda=mention.agenda,
+        evidence=evidence,
+    )
+
+
+def to_tension(draft: TensionDraft, article: Article) -> Tension | None:
+    """A Tension with located evidence and only parties the article mentions; else None."""
+    parties = [p for p in unique_casefold(draft.parties) if mentioned(p, article.text)]
+    if not parties:
+        return None
+    return Tension(
+        parties=parties,
+        issue=draft.issue.strip(),
+        description=draft.description.strip(),
+        evidence=grounding.locate(draft.evidence, article.text),
+    )
+
+
+def source_of(article: Article) -> Source:
+    """The briefing's `source` block: the article's metadata."""
+    return Source(
+        title=article.title, url=article.url, published=article.published, language=article.language
+    )
+
+
+def finalize(article: Article, drafts: Drafts, run: RunInfo) -> Briefing:
+    """The Briefing of `drafts` (see the module docstring)."""
+    mentions = [correct(m, article) for m in drafts.meetings]
+    same_day(mentions)
+    tensions = [to_tension(t, article) for t in drafts.tensions]
+    return Briefing(
+        source=source_of(article),
+        summary=drafts.summary.strip(),
+        meetings=[to_meeting(m, article) for m in merge(mentions)],
+        tensions=[t for t in tensions if t is not None],
+        provenance=Provenance(
+            prompt_name=run.prompt.name,
+            prompt_hash=run.prompt.hash,
+            backend=run.backend.name,
+            model=run.model or run.backend.model,
+            mode=run.backend.mode,
+            strategy=run.strategy,
+            attempts=run.attempts,
+            usage=run.usage,
+            created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        ),
+    )
+
+
+def unique_folded(items: list[str]) -> list[str]:
+    """Items without repeats, compared by `fold` (first spelling kept)."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if fold(item) not in seen:
+            seen.add(fold(item))
+            out.append(item)
+    return out
+
+
+def unique_casefold(items: list[str]) -> list[str]:
+    """Stripped, non-empty items without case-insensitive repeats (first spelling kept)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in (i.strip() for i in items):
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
