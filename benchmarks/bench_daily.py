@@ -300,15 +300,14 @@ def prompt_overhead(folder: Path) -> dict[str, int]:
     installed). `with_schema` counts the tool definition too, as providers bill it.
     """
     from summarizer.backends.openai import OpenAIBackend
-    from summarizer.daily.batch import request_body
+    from summarizer.backends.openai_batch import request_body
     from summarizer.inputs.sources import discover
-    from summarizer.pipeline import prompts
-    from summarizer.strategies import whole as extract
+    from summarizer.strategies.whole import WholeStrategy
 
     article = discover([str(folder)])[0].load()
+    [call] = WholeStrategy().plan(article).calls
     body = request_body(
-        OpenAIBackend(settings("http://127.0.0.1:1/v1")),
-        extract.build_messages(article, prompts.load()),
+        OpenAIBackend(settings("http://127.0.0.1:1/v1")), call.messages, call.response_model
     )
     messages = sum(len(m["content"]) for m in body["messages"]) // 4
     schema = len(json.dumps(body.get("tools") or body.get("response_format") or "")) // 4

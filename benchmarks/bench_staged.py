@@ -9,7 +9,7 @@ One process, one model:
 2. a warm-up article that is not timed (the fixed system prompt enters the KV cache once per
    process, as in any run over several articles; no timed article is in the cache);
 3. every article of benchmarks/articles/ and the first `--cases` gold cases: the wall time of
-   `summarize_staged` (spaCy analysis included) and its hardware limit, the time a model
+   `StagedStrategy.run` (spaCy analysis included) and its hardware limit, the time a model
    needs just to read the whole article and write the run's own output tokens:
    article tokens / prefill rate + output tokens / generation rate.
 
@@ -36,7 +36,9 @@ from summarizer.backends.embedded import EmbeddedBackend  # noqa: E402
 from summarizer.evals.cases import load_cases  # noqa: E402
 from summarizer.pipeline.article import Article  # noqa: E402
 from summarizer.settings import Settings  # noqa: E402
-from summarizer.strategies.staged import summarize_staged  # noqa: E402
+from summarizer.strategies.staged import StagedStrategy  # noqa: E402
+
+STAGED = StagedStrategy()
 
 RESULTS = HERE / "staged_results.json"
 CALIBRATION = (HERE / "articles" / "600-words-river-commission.txt").read_text()
@@ -84,13 +86,13 @@ def main() -> None:
     backend = EmbeddedBackend(Settings(embedded_size=args.size))
     prefill, generation = rates(backend)
     print(f"model {backend.model}: prefill {prefill:.1f} tok/s, generation {generation:.1f} tok/s")
-    summarize_staged(Article(text=WARM_UP), backend)  # the system prompt enters the KV cache
+    STAGED.run(Article(text=WARM_UP), backend)  # the system prompt enters the KV cache
 
     rows: list[dict[str, Any]] = []
     for name, article in articles(args.cases):
         tokens = len(backend.native("/tokenize", {"content": article.text})["tokens"])
         start = time.perf_counter()
-        briefing = summarize_staged(article, backend)
+        briefing = STAGED.run(article, backend)
         seconds = time.perf_counter() - start
         output = briefing.provenance.usage.completion_tokens
         limit = tokens / prefill + output / generation
