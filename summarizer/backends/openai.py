@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import contextvars
 import functools
-import json
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -31,29 +30,28 @@ from urllib.parse import urlsplit
 
 import instructor
 import openai
-import tenacity
-from pydantic import SecretStr, ValidationError
-from tenacity import RetryCallState
+from pydantic import SecretStr
 
 from summarizer.backends.base import Completion, Message, T
-from summarizer.errors import (
-    ConfigError,
-    EndpointError,
-    MissingKeyError,
-    ModelError,
-    RefusalError,
-    SummarizerError,
-    TruncatedError,
-)
-from summarizer.schema import Usage
+from summarizer.backends.openai_errors import NO_KEY, ErrorMapper, chained, is_transient
+from summarizer.backends.transport import Tally, Transport, answer_text, retry_after
+from summarizer.errors import MissingKeyError
 from summarizer.settings import Settings
+
+__all__ = [
+    "MODES",
+    "NO_KEY",
+    "OpenAIBackend",
+    "answer_text",
+    "is_transient",
+    "retry_after",
+]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())  # retries show with --debug; else the error says it all
 
 DEFAULT_MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1"
-NO_KEY = "not-needed"
 MODES = {
     "tools": instructor.Mode.TOOLS,
     "json_schema": instructor.Mode.JSON_SCHEMA,
@@ -91,69 +89,12 @@ def _validation_context(context: dict[str, Any]) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
-def answer_text(response: Any) -> str | None:
-    """The raw answer of a chat completion: tool-call arguments, content or refusal."""
-    message = response.choices[0].message if getattr(response, "choices", None) else None
-    if message is None:
-        return None
-    if message.tool_calls:
-        return str(message.tool_calls[0].function.arguments)
-    text = message.content if message.content is not None else message.refusal
-    return str(text) if text is not None else None
-
-
 @dataclass
 class _Shared:
     """One event loop's async client and how many calls are using it."""
 
     client: openai.AsyncOpenAI
     users: int = 0
-
-
-class _Tally:
-    """What one `generate` call cost: answers received, usage summed, last raw answer."""
-
-    def __init__(self) -> None:
-        self.attempts = 0
-        self.usage = Usage()
-        self.last: str | None = None
-        self.model = ""
-
-    def record(self, response: Any) -> None:
-        self.attempts += 1
-        self.last = answer_text(response)
-        self.model = str(getattr(response, "model", "") or "")
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            self.usage += Usage(
-                prompt_tokens=usage.prompt_tokens or 0,
-                completion_tokens=usage.completion_tokens or 0,
-                total_tokens=usage.total_tokens or 0,
-            )
-
-    def fill(self, error: ModelError) -> ModelError:
-        error.usage, error.attempts = self.usage.model_dump(), self.attempts
-        error.last_completion = error.last_completion or self.last
-        return error
-
-
-def retry_after(exc: BaseException | None) -> float | None:
-    """Seconds a 429/503 asks us to wait: `retry-after-ms`, else `retry-after` seconds."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None) or {}
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        try:
-            return max(0.0, float(headers[name]) * scale)
-        except (KeyError, TypeError, ValueError):
-            continue
-    return None
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Worth retrying at the transport level: 408/429/5xx, connection, timeout, bad body."""
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code in (408, 429) or exc.status_code >= 500
-    return isinstance(exc, openai.APIConnectionError | json.JSONDecodeError)
 
 
 class OpenAIBackend:
@@ -174,6 +115,8 @@ class OpenAIBackend:
         self.base_url = settings.base_url or OPENAI_URL
         self.extra_body = dict(extra_body or {})
         self._key = self._resolve_key(settings.api_key, api_key_optional)
+        self._errors = ErrorMapper(self.host, self.base_url, self.model, self._key, settings)
+        self._transport = Transport(settings, self._errors)
         self._lock = threading.Lock()
         self._client: openai.OpenAI | None = None
         self._async: dict[asyncio.AbstractEventLoop, _Shared] = {}
@@ -273,197 +216,38 @@ class OpenAIBackend:
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
         """One validated answer, re-asked on validation errors, transport faults retried."""
-        tally = _Tally()
-        create = self._transport(self._sync_client().chat.completions.create, tally)
+        tally = Tally()
+        create = self._transport.sync(self._sync_client().chat.completions.create, tally)
         with _validation_context(context):
             try:
                 value = self._patched(create)(**self.request_params(messages, response_model))
             except Exception as exc:
-                error = self._failure(exc, tally)
-                raise error from _chained(error, exc)
+                error = self._errors.failure(exc, tally)
+                raise error from chained(error, exc)
         return self._completion(value, tally)
 
     async def agenerate(
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
         """Async `generate`, same retry policy, on the running loop's shared client."""
-        tally = _Tally()
+        tally = Tally()
         params = self.request_params(messages, response_model)
         async with self._async_client() as client:
-            create = self._atransport(client.chat.completions.create, tally)
+            create = self._transport.asynchronous(client.chat.completions.create, tally)
             with _validation_context(context):
                 try:
                     value = await self._patched(create)(**params)
                 except Exception as exc:
-                    error = self._failure(exc, tally)
-                    raise error from _chained(error, exc)
+                    error = self._errors.failure(exc, tally)
+                    raise error from chained(error, exc)
         return self._completion(value, tally)
 
     def _patched(self, create: Callable[..., Any]) -> Callable[..., Any]:
         patched: Callable[..., Any] = instructor.patch(create=create, mode=MODES[self.mode])
         return patched
 
-    def _completion(self, value: Any, tally: _Tally) -> Completion[Any]:
+    def _completion(self, value: Any, tally: Tally) -> Completion[Any]:
         for attr in ("_raw_response", "_total_usage"):  # instructor's extras on the instance
             value.__dict__.pop(attr, None)
         model = tally.model or self.model
         return Completion(value, tally.usage, tally.attempts, raw=tally.last, model=model)
-
-    # --- transport: our retries around one HTTP call -----------------------------------
-
-    def _policy(self) -> dict[str, Any]:
-        return {
-            "stop": tenacity.stop_after_attempt(self.settings.transport_retries + 1),
-            "wait": self._wait,
-            "retry": tenacity.retry_if_exception(is_transient),
-            "before_sleep": self._log_retry,
-            "reraise": True,
-        }
-
-    def _wait(self, state: RetryCallState) -> float:
-        cap = self.settings.retry_max_wait
-        hinted = retry_after(state.outcome.exception() if state.outcome else None)
-        if hinted is not None:
-            return min(hinted, cap)
-        return float(tenacity.wait_random_exponential(multiplier=0.5, max=cap)(state))
-
-    def _log_retry(self, state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome else None
-        wait = state.next_action.sleep if state.next_action else 0.0
-        log.warning("%s: %s; retry %d in %.2fs", self.host, _cause(exc), state.attempt_number, wait)
-
-    def _transport(self, create: Callable[..., Any], tally: _Tally) -> Callable[..., Any]:
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                for attempt in tenacity.Retrying(**self._policy()):
-                    with attempt:
-                        response = create(*args, **kwargs)
-            except Exception as exc:
-                raise self._endpoint_error(exc) from self._scrubbed(exc)
-            return self._checked(response, tally)
-
-        return call
-
-    def _atransport(self, create: Callable[..., Any], tally: _Tally) -> Callable[..., Any]:
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                async for attempt in tenacity.AsyncRetrying(**self._policy()):
-                    with attempt:
-                        response = await create(*args, **kwargs)
-            except Exception as exc:
-                raise self._endpoint_error(exc) from self._scrubbed(exc)
-            return self._checked(response, tally)
-
-        return call
-
-    def _checked(self, response: Any, tally: _Tally) -> Any:
-        tally.record(response)
-        choice = response.choices[0] if response.choices else None
-        if choice is not None and (
-            choice.finish_reason == "content_filter" or choice.message.refusal
-        ):
-            raise tally.fill(
-                RefusalError(f"{self.model} refused: {tally.last or 'content filter'}")
-            )
-        return response
-
-    # --- errors ---------------------------------------------------------------------------
-
-    def _endpoint_error(self, exc: Exception) -> SummarizerError:
-        """Our error for a failed HTTP call; never quotes the key or request headers."""
-        if isinstance(exc, SummarizerError):
-            return exc
-        status = getattr(exc, "status_code", None)
-        if status == 401:
-            return MissingKeyError(
-                f"API key rejected by {self.host} (HTTP 401)",
-                hint="check OPENAI_API_KEY, or pass --base-url for a local server",
-            )
-        if status == 404:
-            return ConfigError(
-                f"model {self.model!r} not found at {self.base_url}",
-                hint="check --model, and that --base-url ends in /v1",
-            )
-        if status is not None and not is_transient(exc):
-            detail = self._detail(exc)
-            return EndpointError(f"{self.host} rejected the request: {_cause(exc)}{detail}")
-        tries = self.settings.transport_retries + 1
-        return EndpointError(f"{_cause(exc, self.base_url)} (gave up after {tries} attempts)")
-
-    def _scrubbed(self, exc: Exception) -> Exception:
-        """`exc`, its chain's messages with the key masked: a server may echo the key back,
-        and `--debug` prints the chain.
-        """
-        key = self._key.get_secret_value()
-        for link in _chain(exc) if key != NO_KEY else []:
-            link.args = tuple(a.replace(key, "***") if isinstance(a, str) else a for a in link.args)
-            if isinstance(vars(link).get("message"), str):
-                vars(link)["message"] = vars(link)["message"].replace(key, "***")
-        return exc
-
-    def _detail(self, exc: Exception) -> str:
-        """The server's own error message, short, with the key masked should it echo it."""
-        body = getattr(exc, "body", None)
-        message = body.get("message") if isinstance(body, dict) else None
-        if not message:
-            return ""
-        return ": " + str(message)[:200].replace(self._key.get_secret_value(), "***")
-
-    def _failure(self, exc: Exception, tally: _Tally) -> SummarizerError:
-        """Map whatever instructor raised to our hierarchy, with usage and attempts."""
-        if isinstance(exc, instructor.core.InstructorRetryException):
-            cause = exc.__cause__
-            if isinstance(cause, SummarizerError):
-                return tally.fill(cause) if isinstance(cause, ModelError) else cause
-            errors = _errors(exc)
-            first = f": {errors[0]}" if errors else ""
-            message = f"no valid answer after {tally.attempts} attempts{first}"
-            return tally.fill(ModelError(message, validation_errors=errors))
-        if isinstance(exc, instructor.core.IncompleteOutputException):
-            limit = self.settings.max_tokens
-            hint = f"set SUMMARIZER_MAX_TOKENS higher (e.g. {2 * limit}) or shorten the article"
-            return tally.fill(TruncatedError(f"answer cut off at max_tokens={limit}", hint=hint))
-        if isinstance(exc, SummarizerError):
-            return tally.fill(exc) if isinstance(exc, ModelError) else exc
-        return tally.fill(ModelError(f"unexpected error from instructor: {exc!r}"))
-
-
-def _chained(error: SummarizerError, exc: Exception) -> BaseException | None:
-    """What `error` is raised from: `exc`, unless `error` already is `exc` or its cause.
-
-    Then it keeps its own cause: `raise error from exc` would close a loop in the chain,
-    and printing that (`--debug`, rich's traceback) never ends.
-    """
-    return error.__cause__ if error is exc or error is exc.__cause__ else exc
-
-
-def _errors(exc: Any) -> list[str]:
-    failed = getattr(exc, "failed_attempts", None) or []
-    last = failed[-1].exception if failed else exc.__cause__
-    if isinstance(last, ValidationError):
-        return [f"{'.'.join(map(str, e['loc'])) or '<root>'}: {e['msg']}" for e in last.errors()]
-    return [str(last)] if last is not None else []
-
-
-def _cause(exc: BaseException | None, base_url: str = "") -> str:
-    """Short cause of a transport failure: status code, refused, timed out, bad body."""
-    where = f" at {base_url}" if base_url else ""
-    if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}{where}"
-    if isinstance(exc, openai.APITimeoutError):
-        return f"timed out{where}"
-    if isinstance(exc, openai.APIConnectionError):
-        refused = any(isinstance(e, ConnectionRefusedError) for e in _chain(exc))
-        return f"{'connection refused' if refused else 'connection failed'}{where}"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"malformed JSON response{where}"
-    return f"{type(exc).__name__}{where}"
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
