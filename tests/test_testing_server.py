@@ -154,7 +154,7 @@ def test_cli_prints_base_url_and_serves(tmp_path: Path) -> None:
     script.write_text(json.dumps([{"content": {"city": "Rome"}}]))
     root = str(Path(summarizer.__file__).parent.parent)
     env = os.environ | {"PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    command = [sys.executable, "-m", "summarizer.testing.server", "--port", "0"]
+    command = [sys.executable, "-m", "summarizer.testing", "--port", "0"]
     with subprocess.Popen(
         [*command, "--script", str(script)], stdout=subprocess.PIPE, text=True, env=env
     ) as proc:

@@ -1,6 +1,6 @@
 """Run the fake OpenAI server from a shell, e.g. to point the CLI or a demo at it.
 
-    python -m summarizer.testing.server --port 0 --script script.json --latency 0.25
+    python -m summarizer.testing --port 0 --script script.json --latency 0.25
 
 `script.json` is a JSON list of `Reply` objects, e.g. `[{"status": 429, "retry_after": 1},
 {"content": {"summary": "...", "meetings": [], "tensions": []}}]`. Prints the base URL,
@@ -21,7 +21,7 @@ from summarizer.testing.server import FakeOpenAIServer, Reply
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(
-        prog="python -m summarizer.testing.server",
+        prog="python -m summarizer.testing",
         description="Serve scripted OpenAI-compatible answers for tests and demos.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -4,10 +4,9 @@ The real `openai` client (and instructor over it) talks to it over HTTP, so the 
 path runs. Each request consumes the next `Reply` of the script (the last one repeats), or
 asks a `responder` callable. A `Reply` is an answer or a fault: HTTP status, dropped socket,
 malformed body, truncation, refusal, delay. Also: `/v1/models`, and a minimal `/v1/files` and
-`/v1/batches`: a batch runs each line through the same script when it finishes, which is at once
-or after `batch_polls` retrievals (reported `in_progress` until then), as `batch_outcome` says:
-`completed`; `expired` (the first half answered, the rest in the error file as `batch_expired`);
-or `failed` (no output, an `errors` list). `POST /v1/batches/ID/cancel` cancels a pending batch.
+`/v1/batches` (`testing.batches`; `POST /v1/batches/ID/cancel` cancels a pending batch).
+
+From a shell: `python -m summarizer.testing --port 0 --script script.json` (see `__main__`).
 """
 
 from __future__ import annotations
@@ -18,16 +17,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Body = dict[str, Any]
+from summarizer.testing.batches import BatchOutcome, Body, Store
+
 DEFAULT_CONTENT: Body = {"summary": "No meetings reported.", "meetings": [], "tensions": []}
 
 
@@ -53,8 +49,6 @@ class Reply(BaseModel):
 
 Responder = Callable[[Body], Reply]
 Script = Sequence[Reply | Any] | Responder
-Answer = Callable[[Body], tuple[int, Body]]
-BatchOutcome = Literal["completed", "expired", "failed"]
 
 
 def as_reply(step: Any) -> Reply:
@@ -120,131 +114,6 @@ def error_body(reply: Reply) -> Body:
     """OpenAI's error envelope for a non-200 reply."""
     message = reply.error or f"fake server error {reply.status}"
     return {"error": {"message": message, "type": "fake_error", "code": reply.code}}
-
-
-class Store:
-    """Uploaded files and batches: just enough of `/v1/files` and `/v1/batches`."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._files: dict[str, tuple[Body, bytes]] = {}
-        self.batches: dict[str, Body] = {}
-        self._pending: dict[str, _Pending] = {}
-
-    def upload(self, content_type: str, raw: bytes) -> Body:
-        """Store the `file` part of a multipart upload; return the file object."""
-        head = f"Content-Type: {content_type}\r\n\r\n".encode()
-        form = BytesParser(policy=HTTP).parsebytes(head + raw)
-        parts = {p.get_param("name", header="content-disposition"): p for p in form.iter_parts()}
-        file, purpose = parts["file"], parts.get("purpose")
-        label = _payload(purpose).decode() if purpose is not None else "batch"
-        return self.add(file.get_filename() or "upload", label, _payload(file))
-
-    def add(self, filename: str, purpose: str, data: bytes) -> Body:
-        """Store bytes as a new file; return its file object."""
-        with self._lock:
-            file_id = f"file-{len(self._files) + 1}"
-            info = {"id": file_id, "object": "file", "bytes": len(data), "created_at": _now()}
-            info |= {"filename": filename, "purpose": purpose, "status": "processed"}
-            self._files[file_id] = (info, data)
-        return info
-
-    def file_info(self, file_id: str) -> Body | None:
-        """The file object, or None if unknown."""
-        found = self._files.get(file_id)
-        return found[0] if found else None
-
-    def content(self, file_id: str) -> bytes | None:
-        """The file's bytes, or None if unknown."""
-        found = self._files.get(file_id)
-        return found[1] if found else None
-
-    def create_batch(self, body: Body, *, polls: int, outcome: BatchOutcome) -> Body | None:
-        """A new batch over the input file's JSONL lines, `validating` until it finishes."""
-        data = self.content(body.get("input_file_id", ""))
-        if data is None:
-            return None
-        lines = [json.loads(line) for line in data.decode().splitlines() if line.strip()]
-        with self._lock:
-            batch: Body = {"id": f"batch_{len(self.batches) + 1}", "object": "batch"}
-            batch |= {k: body.get(k) for k in ("endpoint", "input_file_id", "completion_window")}
-            batch |= {"status": "validating", "metadata": body.get("metadata")}
-            batch |= {"created_at": _now(), "output_file_id": None, "error_file_id": None}
-            batch["request_counts"] = {"total": len(lines), "completed": 0, "failed": 0}
-            self.batches[batch["id"]] = batch
-            self._pending[batch["id"]] = _Pending(lines, polls, outcome)
-        return batch
-
-    def retrieve_batch(self, batch_id: str, answer: Answer) -> Body | None:
-        """The batch; a pending one counts down its polls, then finishes through `answer`."""
-        with self._lock:
-            pending = self._pending.get(batch_id)
-            if pending is not None and pending.polls > 0:
-                pending.polls -= 1
-                self.batches[batch_id] |= {"status": "in_progress", "in_progress_at": _now()}
-                pending = None
-            elif pending is not None:
-                del self._pending[batch_id]
-        if pending is not None:
-            self._finish(batch_id, pending, answer)
-        return self.batches.get(batch_id)
-
-    def cancel_batch(self, batch_id: str) -> Body | None:
-        """Cancel a pending batch (a finished one is returned unchanged)."""
-        with self._lock:
-            if self._pending.pop(batch_id, None) is not None:
-                self.batches[batch_id] |= {"status": "cancelled", "cancelled_at": _now()}
-            return self.batches.get(batch_id)
-
-    def _finish(self, batch_id: str, pending: _Pending, answer: Answer) -> None:
-        if pending.outcome == "failed":
-            error = {"code": "invalid_request", "message": "fake batch failure", "line": None}
-            errors = {"object": "list", "data": [error | {"param": None}]}
-            self.batches[batch_id] |= {"status": "failed", "failed_at": _now(), "errors": errors}
-            return
-        cut = len(pending.lines) // 2 if pending.outcome == "expired" else len(pending.lines)
-        done, late = pending.lines[:cut], pending.lines[cut:]
-        answers = [answer(line["body"]) for line in done]
-        out = "".join(_batch_line(line, *reply) for line, reply in zip(done, answers, strict=True))
-        output = self.add("batch_output.jsonl", "batch_output", out.encode())
-        found: Body = {"status": pending.outcome, "output_file_id": output["id"]}
-        if late:
-            rows = "".join(_expired_line(line) for line in late).encode()
-            found["error_file_id"] = self.add("batch_errors.jsonl", "batch_output", rows)["id"]
-        ok = sum(status == 200 for status, _ in answers)
-        counts = {"total": len(pending.lines), "completed": ok, "failed": len(pending.lines) - ok}
-        stamp = "completed_at" if pending.outcome == "completed" else "expired_at"
-        self.batches[batch_id] |= found | {"request_counts": counts, stamp: _now()}
-
-
-@dataclass
-class _Pending:
-    """A batch not yet finished: its input lines, polls left, and how it will end."""
-
-    lines: list[Body]
-    polls: int
-    outcome: BatchOutcome
-
-
-def _payload(part: Message) -> bytes:
-    data = part.get_payload(decode=True)
-    return data if isinstance(data, bytes) else b""
-
-
-def _batch_line(line: Body, status: int, body: Body) -> str:
-    response = {"status_code": status, "request_id": f"req_{line['custom_id']}", "body": body}
-    row = {"id": f"batch_req_{line['custom_id']}", "custom_id": line["custom_id"]}
-    return json.dumps(row | {"response": response, "error": None}) + "\n"
-
-
-def _expired_line(line: Body) -> str:
-    error = {"code": "batch_expired", "message": "This request could not be executed in time."}
-    row = {"id": f"batch_req_{line['custom_id']}", "custom_id": line["custom_id"]}
-    return json.dumps(row | {"response": None, "error": error}) + "\n"
-
-
-def _now() -> int:
-    return int(time.time())
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -471,8 +340,3 @@ class FakeOpenAIServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-
-if __name__ == "__main__":
-    from summarizer.testing.__main__ import main
-
-    raise SystemExit(main())
