@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 DEMO_OUT ?= out/demo
 EVAL_OUT ?= $(shell mktemp -d)
 
-.PHONY: demo test install dev lint typecheck pytest models bench clean
+.PHONY: demo test install dev lint typecheck pytest models bench clean eval-record eval-baseline
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +38,16 @@ test: dev
 	$(BIN)/summarizer eval evals/suite.yaml --replay evals/replays \
 		--baseline evals/baseline/report.json --out $(EVAL_OUT)
 
-## eval-record: run every gold case on the embedded model, record replays + baseline
+## eval-record: run every gold case (composed and real) on the embedded model, record replays + baseline
 eval-record: install
 	$(BIN)/summarizer model pull --size 1.5b
 	rm -rf evals/replays evals/baseline
 	$(BIN)/summarizer eval evals/suite.yaml --record evals/replays --out evals/baseline
+
+## eval-baseline: re-score the committed recordings with the current pipeline (no model)
+eval-baseline: install
+	rm -rf evals/baseline
+	$(BIN)/summarizer eval evals/suite.yaml --replay evals/replays --out evals/baseline
 
 ## bench: throughput/cache/memory benchmark against the fake server (writes benchmarks/results.json)
 bench: dev
