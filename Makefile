@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 DEMO_OUT ?= out/demo
 EVAL_OUT ?= $(shell mktemp -d)
 
-.PHONY: demo test install dev lint typecheck pytest models bench clean eval-record eval-baseline
+.PHONY: demo test install dev lint typecheck pytest models bench clean eval-record eval-baseline arch
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,8 @@ demo: install
 test: dev
 	$(BIN)/ruff check summarizer tests benchmarks evals/tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
 	$(BIN)/summarizer model pull --size 0.5b
 	$(BIN)/pytest -q
 	$(BIN)/summarizer eval evals/suite.yaml --replay evals/replays \
@@ -57,6 +59,10 @@ lint: dev
 	$(BIN)/ruff check summarizer tests benchmarks evals/tools
 typecheck: dev
 	$(BIN)/mypy
+## arch: architecture (import-linter layer/forbidden contracts) and dependency (deptry) checks
+arch: dev
+	$(BIN)/lint-imports
+	$(BIN)/deptry .
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

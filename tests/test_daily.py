@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from summarizer.backends.base import Backend
 from summarizer.backends.fake import FakeBackend
 from summarizer.backends.openai import OpenAIBackend
-from summarizer.cli.daily import cache_app, daily
+from summarizer.cli.app import app as root_app
 from summarizer.daily.run import ArticleResult, DailyConfig, RateLimiter, run_daily
 from summarizer.errors import ConfigError
 from summarizer.inputs.sources import discover
@@ -122,10 +122,7 @@ def _cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("daily")(daily)
-    app.add_typer(cache_app, name="cache")
-    return app
+    return root_app
 
 
 def _cli(*args: str) -> Any:

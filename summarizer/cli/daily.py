@@ -1,17 +1,10 @@
-"""`summarizer daily` and `summarizer cache`: commands that print; the work is in `daily.py`.
-
-Mounted in `cli.py` with:
-
-    app.command("daily")(daily_cli.daily)
-    app.add_typer(daily_cli.cache_app, name="cache")
-"""
+"""`summarizer daily`: the morning job; it prints, the work is in `summarizer.daily`."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -20,25 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from summarizer.cli.options import (
-    BackendOpt,
-    BaseUrlOpt,
-    DebugOpt,
-    ModelOpt,
-    ModeOpt,
-    RetriesOpt,
-    SizeOpt,
-    StrategyOpt,
-    err_console,
-    guarded,
-    make_settings,
-)
+from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
 
 if TYPE_CHECKING:
     from summarizer.daily.run import ArticleResult, DailyReport
     from summarizer.service.cache import Cache
-
-cache_app = typer.Typer(help="Manage the briefing cache (re-runs of a day make no model calls).")
 
 DateOpt = Annotated[
     dt.datetime | None,
@@ -70,6 +49,7 @@ PricesOpt = Annotated[
 ]
 
 
+@model_flags
 def daily(
     sources: Annotated[
         list[str], typer.Argument(help="Folders, feed files/URLs, or files listing URLs.")
@@ -84,14 +64,8 @@ def daily(
     allow_private: PrivateOpt = False,
     price_table: PricesOpt = None,
     batch: BatchOpt = False,
-    backend: BackendOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    mode: ModeOpt = None,
-    max_retries: RetriesOpt = None,
-    size: SizeOpt = None,
-    strategy: StrategyOpt = None,
     debug: DebugOpt = False,
+    flags: ModelFlags = NO_FLAGS,
 ) -> None:
     """Brief a day's articles into one note: OUT/DATE.md, OUT/DATE.jsonl, OUT/DATE.digest.json.
 
@@ -103,10 +77,7 @@ def daily(
     from summarizer.inputs import sources as sources_mod
 
     with guarded(debug):
-        settings = make_settings(
-            backend=backend, model=model, base_url=base_url, mode=mode,
-            max_retries=max_retries, size=size, strategy=strategy,
-        )  # fmt: skip
+        settings = flags.settings()
         config = DailyConfig(
             day=date.date() if date else dt.date.today(),
             out=out,
@@ -206,32 +177,3 @@ def show(report: DailyReport, console: Console) -> None:
         )
     if d.cost_note:
         err_console.print(f"note: {d.cost_note}", markup=False, soft_wrap=True)
-
-
-@cache_app.command("clear")
-def cache_clear(debug: DebugOpt = False) -> None:
-    """Delete every cached briefing."""
-    from summarizer.service.cache import Cache
-
-    with guarded(debug), Cache() as store:
-        removed = store.clear()
-        typer.echo(f"removed {removed} cached briefings from {store.path}")
-
-
-@cache_app.command("stats")
-def cache_stats(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    debug: DebugOpt = False,
-) -> None:
-    """Entries, size on disk, and hits/misses recorded since the last clear."""
-    from summarizer.service.cache import Cache
-
-    with guarded(debug), Cache() as store:
-        s = store.stats()
-    found = {"path": str(s.path), "entries": s.entries, "size_bytes": s.size_bytes}
-    found |= {"hits": s.hits, "misses": s.misses}
-    if as_json:
-        typer.echo(json.dumps(found, indent=2))
-        return
-    for name, value in found.items():
-        typer.echo(f"{name:<11} {value}")

@@ -21,19 +21,7 @@ from typer.core import TyperGroup
 
 from summarizer.backends.base import Backend
 from summarizer.backends.replay import RecordingBackend, ReplayBackend
-from summarizer.cli.options import (
-    BackendOpt,
-    BaseUrlOpt,
-    DebugOpt,
-    ModelOpt,
-    ModeOpt,
-    RetriesOpt,
-    SizeOpt,
-    StrategyOpt,
-    err_console,
-    guarded,
-    make_settings,
-)
+from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
 from summarizer.errors import ConfigError
 from summarizer.evals.cases import load_cases
 from summarizer.evals.gate import check, check_tags
@@ -162,6 +150,7 @@ def default_out() -> Path:
 
 
 @app.command("run")
+@model_flags
 def run_command(
     suite_file: Annotated[Path | None, typer.Argument(help="Suite YAML file.")] = None,
     cases: Annotated[str | None, typer.Option("--cases", help="Dir or glob of cases.")] = None,
@@ -185,14 +174,8 @@ def run_command(
     concurrency: Annotated[
         int | None, typer.Option("--concurrency", min=1, help="Cases at once [suite, or 4].")
     ] = None,
-    backend: BackendOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    mode: ModeOpt = None,
-    max_retries: RetriesOpt = None,
-    size: SizeOpt = None,
-    strategy: StrategyOpt = None,
     debug: DebugOpt = False,
+    flags: ModelFlags = NO_FLAGS,
 ) -> None:
     """Run the eval (the default command): score, write reports, print tables, gate."""
     console = Console(highlight=False)
@@ -205,14 +188,12 @@ def run_command(
             run = RunResult(score_predictions(selected, predictions, cfg))
             run.meta = _meta(suite, predictions=predictions)
         else:
-            settings = make_settings(
-                backend=backend or suite.backend,
-                model=model or suite.model,
-                base_url=base_url or suite.base_url,
-                mode=mode or suite.mode,
-                max_retries=max_retries,
-                size=size,
-                strategy=strategy or suite.strategy,
+            settings = flags.settings(
+                backend=suite.backend,
+                model=suite.model,
+                base_url=suite.base_url,
+                mode=suite.mode,
+                strategy=suite.strategy,
             )
             run = _model_run(suite, settings, _backend(settings, record, replay))
             run.meta = _meta(suite, replay=replay, record=record, **run.meta)

@@ -1,12 +1,18 @@
-"""Pieces every command shares: the model flags, settings from them, and error-to-exit handling."""
+"""Pieces every command shares: the model flags (declared once, `model_flags`), settings from
+them, and error-to-exit handling (`guarded`).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import logging
 import sys
-from collections.abc import Iterator
-from typing import Annotated, Any
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -40,6 +46,73 @@ StrategyOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")]
+
+
+@dataclass(frozen=True)
+class ModelFlags:
+    """The seven flags of every command that calls a model, as the user gave them."""
+
+    backend: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+    mode: str | None = None
+    max_retries: int | None = None
+    size: str | None = None
+    strategy: str | None = None
+
+    def settings(self, **defaults: Any) -> Settings:
+        """Settings from the environment, overridden by `defaults` (e.g. a suite file's
+        backend) where given, and by every flag the user gave.
+        """
+        given = {k: v for k, v in vars(self).items() if v is not None}
+        chosen = {k: v for k, v in defaults.items() if v is not None} | given
+        return make_settings(**chosen)
+
+
+NO_FLAGS = ModelFlags()  # the default of a command's `flags` (filled in by `model_flags`)
+
+_MODEL_FLAGS: dict[str, Any] = {
+    "backend": BackendOpt,
+    "model": ModelOpt,
+    "base_url": BaseUrlOpt,
+    "mode": ModeOpt,
+    "max_retries": RetriesOpt,
+    "size": SizeOpt,
+    "strategy": StrategyOpt,
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def model_flags(command: F) -> F:
+    """Give a Typer command the model flags; it receives them as `flags: ModelFlags`.
+
+    The flags are appended to the command's signature (before a trailing `debug`), so every
+    command that calls a model has exactly the same ones, with the same help.
+    """
+    signature = inspect.signature(command)
+    own = [p for p in signature.parameters.values() if p.name != "flags"]
+    debug = [p for p in own if p.name == "debug"]
+    own = [p for p in own if p.name != "debug"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=hint)
+        for name, hint in _MODEL_FLAGS.items()
+    ]
+    hints = typing.get_type_hints(command, include_extras=True)
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        flags = ModelFlags(**{name: kwargs.pop(name, None) for name in _MODEL_FLAGS})
+        return command(*args, flags=flags, **kwargs)
+
+    params = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(p.name, p.annotation))
+        for p in [*own, *added, *debug]
+    ]
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    hints.pop("flags", None)
+    wrapper.__annotations__ = {**hints, **_MODEL_FLAGS}
+    return cast(F, wrapper)
 
 
 def make_settings(

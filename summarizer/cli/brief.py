@@ -1,0 +1,93 @@
+"""`summarizer brief`: the rich view (or JSON / Markdown) of one or more articles."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
+from summarizer.errors import SummarizerError
+
+if TYPE_CHECKING:
+    from summarizer.backends.base import Backend
+    from summarizer.pipeline.article import Article
+    from summarizer.schema import Briefing
+    from summarizer.service.cache import Cache
+
+PublishedOpt = Annotated[
+    dt.datetime | None,
+    typer.Option("--published", formats=["%Y-%m-%d"], help="Publication date YYYY-MM-DD."),
+]
+
+
+@model_flags
+def brief(
+    sources: Annotated[
+        list[str], typer.Argument(help="Article file(s), http(s) URL, or - for stdin.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Briefing as JSON.")] = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
+    published: PublishedOpt = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always call the model.")] = False,
+    debug: DebugOpt = False,
+    flags: ModelFlags = NO_FLAGS,
+) -> None:
+    """Brief one or more articles: a rich view in the terminal, or JSON / Markdown."""
+    from summarizer.api import open_backend
+    from summarizer.inputs import loaders as article_mod
+    from summarizer.render import view
+
+    day = published.date() if published else None
+    with guarded(debug):
+        articles = [article_mod.load(s, published=day, stdin=sys.stdin.buffer) for s in sources]
+        settings = flags.settings()
+        with open_backend(settings) as engine, _cache(no_cache) as store:
+            if as_json or as_markdown:  # all or nothing: no half-printed document on failure
+                results = [_brief_one(art, engine, settings.strategy, store) for art in articles]
+                render = view.to_markdown if as_markdown else _json
+                typer.echo("\n".join(render(r) for r in results))
+                return
+            console = Console(highlight=False)
+            failed: SummarizerError | None = None
+            for art in articles:
+                try:
+                    result = _brief_one(art, engine, settings.strategy, store)
+                except SummarizerError as e:  # one bad article does not hide the others
+                    if len(articles) == 1:
+                        raise
+                    failed = e
+                    err_console.print(
+                        f"error: {art.origin}: {e.one_line()}", markup=False, soft_wrap=True
+                    )
+                    continue
+                console.print(view.render_briefing(result))
+            if failed is not None:
+                raise typer.Exit(failed.exit_code)
+
+
+def _json(briefing: Briefing) -> str:
+    return briefing.model_dump_json(indent=2)
+
+
+@contextlib.contextmanager
+def _cache(disabled: bool) -> Iterator[Cache | None]:
+    from summarizer.service.cache import Cache
+
+    if disabled:
+        yield None
+        return
+    with Cache() as store:
+        yield store
+
+
+def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:
+    """One briefing, from the cache when this exact extraction was done before."""
+    from summarizer.service import Briefer
+
+    return Briefer.of(engine, strategy, cache=store).brief(art)
