@@ -12,7 +12,7 @@ from summarizer.inputs.loaders import load_text
 from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing
 from summarizer.service import Briefer
-from summarizer.service.cache import Cache
+from summarizer.service.cache import open_cache
 from summarizer.settings import Settings
 
 _shared: dict[str, Backend] = {}
@@ -98,8 +98,5 @@ async def asummarize(
 
 @contextlib.contextmanager
 def _briefer(backend: Backend, strategy: str, prompt: str, cache: bool) -> Iterator[Briefer]:
-    if not cache:
-        yield Briefer.of(backend, strategy, prompt=prompt)
-        return
-    with Cache() as store:
+    with open_cache(enabled=cache) as store:
         yield Briefer.of(backend, strategy, prompt=prompt, cache=store)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,6 +11,7 @@ from rich.console import Console
 
 from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
 from summarizer.errors import SummarizerError
+from summarizer.service.cache import open_cache
 
 if TYPE_CHECKING:
     from summarizer.backends.base import Backend
@@ -47,7 +46,7 @@ def brief(
     with guarded(debug):
         articles = [article_mod.load(s, published=day, stdin=sys.stdin.buffer) for s in sources]
         settings = flags.settings()
-        with open_backend(settings) as engine, _cache(no_cache) as store:
+        with open_backend(settings) as engine, open_cache(enabled=not no_cache) as store:
             if as_json or as_markdown:  # all or nothing: no half-printed document on failure
                 results = [_brief_one(art, engine, settings.strategy, store) for art in articles]
                 render = view.to_markdown if as_markdown else _json
@@ -73,17 +72,6 @@ def brief(
 
 def _json(briefing: Briefing) -> str:
     return briefing.model_dump_json(indent=2)
-
-
-@contextlib.contextmanager
-def _cache(disabled: bool) -> Iterator[Cache | None]:
-    from summarizer.service.cache import Cache
-
-    if disabled:
-        yield None
-        return
-    with Cache() as store:
-        yield store
 
 
 def _brief_one(art: Article, engine: Backend, strategy: str, store: Cache | None) -> Briefing:

@@ -14,10 +14,10 @@ import typer
 from rich.console import Console
 
 from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
+from summarizer.service.cache import open_cache
 
 if TYPE_CHECKING:
     from summarizer.daily.run import ArticleResult, DailyReport
-    from summarizer.service.cache import Cache
 
 DateOpt = Annotated[
     dt.datetime | None,
@@ -91,7 +91,7 @@ def daily(
         entries = sources_mod.discover(sources, sources_mod.Options(allow_private=allow_private))
         with (
             open_backend(settings) as engine,
-            _cache(no_cache) as store,
+            open_cache(enabled=not no_cache) as store,
             progress_bar(len(entries)) as on_done,
         ):
             if batch:
@@ -106,17 +106,6 @@ def daily(
             report = asyncio.run(job)
         show(report, Console(highlight=False))
     raise typer.Exit(report.exit_code)
-
-
-@contextlib.contextmanager
-def _cache(disabled: bool) -> Iterator[Cache | None]:
-    from summarizer.service.cache import Cache
-
-    if disabled:
-        yield None
-        return
-    with Cache() as store:
-        yield store
 
 
 @contextlib.contextmanager

@@ -14,12 +14,14 @@ which at worst costs re-asking the model; no fsync per lookup (each counts a hit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,16 @@ def cache_key(
         "backend": fingerprint,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@contextlib.contextmanager
+def open_cache(*, enabled: bool = True) -> Iterator[Cache | None]:
+    """The user's cache for the block (closed after it), or None when caching is off."""
+    if not enabled:
+        yield None
+        return
+    with Cache() as store:
+        yield store
 
 
 @dataclass(frozen=True)
