@@ -23,6 +23,7 @@ from summarizer.backends.base import Backend
 from summarizer.backends.replay import RecordingBackend, ReplayBackend
 from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
 from summarizer.errors import ConfigError
+from summarizer.evals.candidates import staged_passages
 from summarizer.evals.cases import load_cases
 from summarizer.evals.gate import check, check_tags
 from summarizer.evals.report import load_report, write_reports
@@ -85,6 +86,7 @@ def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
     table = cost.load_price_table(Path(suite.price_table) if suite.price_table else None)
     chosen = resolve(settings.strategy, backend, suite.prompt)
     strategy, prompt = chosen.name, chosen.prompt
+    asked = staged_passages if strategy == "staged" else None
     try:
         results = run_cases(
             suite.select(load_cases(suite.cases or "")),
@@ -95,6 +97,7 @@ def _model_run(suite: Suite, settings: Settings, backend: Backend) -> RunResult:
             price=cost.price_for(backend.model, table, backend=backend.name),
             console=err_console,
             show_progress=err_console.is_terminal,
+            asked=asked,
         )
     finally:
         backend.close()

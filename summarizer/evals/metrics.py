@@ -14,6 +14,8 @@ Decisions (documented in README/GUIDELINES too):
 - grounding.rate: evidence quotes found in the article by `pipeline.find_quote`.
 - no_meeting.false_positive_rate: cases with no required gold meeting where any predicted
   meeting is left unaligned (optional ones excused).
+- candidates.recall (staged runs only): gold meetings some asked passage names two sides of
+  (`evals.candidates.reached`, a proxy for "its stating sentence reached the model").
 - micro: counts summed over cases, then divided; macro: per-case values averaged over the cases
   where the value is defined. A metric with nothing to measure is `None`.
 """
@@ -44,6 +46,7 @@ RATIOS: dict[str, tuple[str, str]] = {
     "schema_valid.rate": ("schema_valid", "cases"),
     "grounding.rate": ("quotes.grounded", "quotes.n"),
     "no_meeting.false_positive_rate": ("no_meeting.fp", "no_meeting.cases"),
+    "candidates.recall": ("candidates.reached", "candidates.n"),
 }
 METRIC_NAMES: tuple[str, ...] = (
     *(f"{g}.{m}" for g in PRF_GROUPS[:2] for m in ("precision", "recall", "f1")),
@@ -165,8 +168,9 @@ def score_case(
     pred: Predicted,
     cfg: FieldConfig | None = None,
     find_quote: QuoteFinder | None = None,
+    passages: list[str] | None = None,
 ) -> CaseScore:
-    """Score one case; pure (no I/O)."""
+    """Score one case; pure (no I/O). `passages`: what a staged run asked the model about."""
     cfg = cfg or FieldConfig()
     out = CaseScore(case.id)
     out.counts["cases"] = 1
@@ -177,4 +181,17 @@ def score_case(
     _score_tensions(case, pred, cfg, out)
     if pred.quotes:
         _score_quotes(case.article.text, pred.quotes, find_quote or default_finder(), out)
+    if passages is not None:
+        _score_candidates(case, passages, out)
     return out
+
+
+def _score_candidates(case: GoldCase, passages: list[str], out: CaseScore) -> None:
+    from summarizer.evals.candidates import reached
+
+    for meeting in case.expected.meetings:
+        out.counts["candidates.n"] += 1
+        hit = reached(meeting, passages)
+        out.counts["candidates.reached"] += int(hit)
+        if not hit:
+            out.misses.append(f"? never asked about: meeting [{meeting.label()}]")

@@ -28,6 +28,7 @@ from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing, Usage
 
 Summarize = Callable[[Article, Backend], Awaitable[Briefing]]
+Asked = Callable[[Article], list[str]]
 
 
 @dataclass
@@ -84,10 +85,12 @@ def default_summarize(prompt: str = "briefing", strategy: str = "whole") -> Summ
     return summarize
 
 
-def safe_score(case: GoldCase, pred: Predicted, cfg: FieldConfig) -> CaseScore:
+def safe_score(
+    case: GoldCase, pred: Predicted, cfg: FieldConfig, passages: list[str] | None = None
+) -> CaseScore:
     """Score a case; a scorer crash scores an empty prediction carrying the error."""
     try:
-        return score_case(case, pred, cfg)
+        return score_case(case, pred, cfg, passages=passages)
     except Exception as e:  # a bug in one evaluator must not lose the other cases
         return score_case(case, Predicted.failed(f"scoring crashed: {type(e).__name__}: {e}"), cfg)
 
@@ -135,8 +138,12 @@ async def arun_cases(
     price: Price | None = None,
     console: Console | None = None,
     show_progress: bool = True,
+    asked: Asked | None = None,
 ) -> list[CaseResult]:
-    """Run `backend` over every case, at most `concurrency` at a time, with a progress bar."""
+    """Run `backend` over every case, at most `concurrency` at a time, with a progress bar.
+
+    `asked` gives the passages a staged run asks the model about (for `candidates.recall`).
+    """
     summarize, cfg = summarize or default_summarize(), cfg or FieldConfig()
     limit = asyncio.Semaphore(max(1, concurrency))
     with _progress(console, show_progress) as bar:
@@ -148,7 +155,8 @@ async def arun_cases(
                 pred, usage = await _predict(case, backend, summarize)
                 latency = round(time.perf_counter() - start, 4)
             bar.advance(task)
-            score = safe_score(case, pred, cfg)
+            passages = await asyncio.to_thread(asked, article_of(case)) if asked else None
+            score = safe_score(case, pred, cfg, passages)
             cost = cost_usd(usage, price)
             return CaseResult(case, pred, score, latency, usage.total_tokens, cost)
 
