@@ -1,13 +1,54 @@
-"""Shared fixtures: a fake OpenAI-compatible server and settings pointing at it."""
+"""The one conftest: per-test isolation (autouse) and the fixtures several test folders share.
+
+Shared data and helpers that are not fixtures (paths, briefing and gold-case builders, the
+`invoke` CLI helper) live in `tests/builders.py`; this file puts `tests/` on `sys.path` so every
+test folder can `import builders`.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from summarizer.settings import Settings
-from summarizer.testing.server import FakeOpenAIServer
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from builders import Gold, responder  # noqa: E402 - needs TESTS on sys.path first
+
+from summarizer.backends.weights import ensure_model  # noqa: E402
+from summarizer.errors import ModelNotFoundError  # noqa: E402
+from summarizer.settings import Settings  # noqa: E402
+from summarizer.testing.server import FakeOpenAIServer  # noqa: E402
+
+# What the developer's shell may set that would change what a test sees: a key or endpoint
+# (tests must never reach a real one), and the backend or model to use.
+ENDPOINT_VARS = (
+    "OPENAI_API_KEY",
+    "SUMMARIZER_API_KEY",
+    "OPENAI_BASE_URL",
+    "SUMMARIZER_BASE_URL",
+    "SUMMARIZER_BACKEND",
+    "SUMMARIZER_MODEL",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test: no key, endpoint, backend or model from the shell; short transport waits;
+    a private briefing cache under the test's tmp_path.
+
+    Tests that need a key or other settings set them on top (monkeypatch.setenv after this).
+    The models folder is left alone: the slow tests use the really pulled weights, and the
+    tests about the models folder set SUMMARIZER_MODELS_DIR themselves.
+    """
+    for name in ENDPOINT_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUMMARIZER_RETRY_MAX_WAIT", "0.05")
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture
@@ -23,10 +64,8 @@ def fake_server() -> Iterator[FakeOpenAIServer]:
 
 
 @pytest.fixture
-def fake_settings(fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def fake_settings(fake_server: FakeOpenAIServer) -> Settings:
     """Settings for the openai backend at `fake_server`, with short, bounded retry waits."""
-    for name in ("OPENAI_API_KEY", "SUMMARIZER_API_KEY", "OPENAI_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
     return Settings(
         backend="openai",
         base_url=fake_server.base_url,
@@ -35,3 +74,25 @@ def fake_settings(fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
         retry_max_wait=0.01,
         timeout=5.0,
     )
+
+
+@pytest.fixture
+def examples_server(fake_server: FakeOpenAIServer) -> FakeOpenAIServer:
+    """`fake_server` answering each examples/daily article with its grounded draft."""
+    fake_server.set_script(responder)
+    return fake_server
+
+
+@pytest.fixture
+def gold() -> type[Gold]:
+    """The gold-case builders."""
+    return Gold
+
+
+@pytest.fixture
+def small_model() -> Path:
+    """The pulled 0.5b embedded model's weights; skips the test when they are not on disk."""
+    try:
+        return ensure_model("0.5b")
+    except ModelNotFoundError as e:
+        pytest.skip(f"0.5b model not pulled ({e.one_line()}); `make test` pulls it first")

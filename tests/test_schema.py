@@ -1,7 +1,12 @@
+"""`summarizer.schema`: the Briefing model, its drafts and the published JSON schema."""
+
+from __future__ import annotations
+
 import datetime as dt
 import json
 
 import pytest
+from builders import briefing, meeting
 from pydantic import ValidationError
 
 from summarizer.schema import (
@@ -10,38 +15,24 @@ from summarizer.schema import (
     Location,
     Meeting,
     Participant,
-    Provenance,
     Quote,
-    Source,
     When,
 )
 
 
 def _briefing() -> Briefing:
-    return Briefing(
-        source=Source(title="T", published=dt.date(2021, 3, 4), language="en"),
-        summary="Two ministers meet.",
-        meetings=[
-            Meeting(
-                participants=[
-                    Participant(name="Ana Duarte", aliases=["Duarte"], country="Portugal"),
-                    Participant(organization="EU", title="farm ministers"),
-                ],
-                location=Location(city="Lisbon", country="Portugal"),
-                when=When(text="Friday", date=dt.date(2021, 3, 5), precision="day"),
-                status="scheduled",
-                evidence=[Quote(text="x", start=0, end=1)],
-            )
+    """A briefing with one fully filled-in meeting."""
+    lisbon = meeting(
+        [
+            Participant(name="Ana Duarte", aliases=["Duarte"], country="Portugal"),
+            Participant(organization="EU", title="farm ministers"),
         ],
-        provenance=Provenance(
-            prompt_name="briefing-v1",
-            prompt_hash="abc",
-            backend="fake",
-            model="fake",
-            mode="tools",
-            created_at=dt.datetime(2021, 3, 4, tzinfo=dt.UTC),
-        ),
+        When(text="Friday", date=dt.date(2021, 3, 5), precision="day"),
+        location=Location(city="Lisbon", country="Portugal"),
+        status="scheduled",
+        evidence=[Quote(text="x", start=0, end=1)],
     )
+    return briefing([lisbon], published=dt.date(2021, 3, 4), language="en")
 
 
 def test_round_trip_through_json() -> None:

@@ -34,7 +34,7 @@ def reached(meeting: GoldMeeting, passages: list[str]) -> bool:
 
 
 def staged_passages(article: Article) -> list[str]:
-    """Each staged candidate's sentence with its neighbours, as asked (the plan is cached)."""
+    """Each staged candidate's sentence with its neighbours, as the model is asked about it."""
     from summarizer.strategies.staged import plan
 
     text, out = article.text, []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gold_builders import Gold
+from builders import Gold
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

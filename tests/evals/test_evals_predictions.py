@@ -6,14 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from gold_builders import briefing
+from builders import gold_briefing
 
 from summarizer.evals.metrics import score_case
 from summarizer.evals.predictions import from_briefing, load_prediction
 
 
 def test_from_briefing_keeps_fields_and_quotes() -> None:
-    pred = from_briefing(briefing())
+    pred = from_briefing(gold_briefing())
     meeting = pred.meetings[0]
     assert meeting.date == dt.date(2017, 2, 16)
     assert meeting.date_text == "Thursday"
@@ -28,7 +28,7 @@ def test_from_briefing_keeps_fields_and_quotes() -> None:
 
 
 def test_briefing_file_is_scored_with_grounding(tmp_path: Any, gold: Any) -> None:
-    (tmp_path / "01-standard.json").write_text(briefing().model_dump_json())
+    (tmp_path / "01-standard.json").write_text(gold_briefing().model_dump_json())
     pred = load_prediction(tmp_path, "01-standard")
     assert pred.error is None
     metrics = score_case(gold.parse(gold.standard()), pred).metrics()

@@ -6,12 +6,17 @@ import asyncio
 from typing import Any
 
 import pytest
-from gold_builders import briefing
+from builders import gold_briefing
 
 from summarizer.backends.base import Backend
 from summarizer.backends.cost import Price
 from summarizer.backends.fake import FakeBackend
-from summarizer.backends.replay import CURRENT_CASE, ReplayMissError
+from summarizer.backends.replay import (
+    CURRENT_CASE,
+    RecordingBackend,
+    ReplayBackend,
+    ReplayMissError,
+)
 from summarizer.errors import ModelError
 from summarizer.evals.runner import RunResult, article_of, run_cases, score_predictions
 from summarizer.pipeline.article import Article
@@ -32,7 +37,7 @@ def test_a_crashing_case_is_recorded_and_the_run_goes_on(gold: Any) -> None:
             raise RuntimeError("parser exploded")
         if article.origin == "03-case":
             raise ModelError("no valid answer", usage={"total_tokens": 7}, attempts=3)
-        return briefing()
+        return gold_briefing()
 
     results = run_cases(
         _cases(gold), FakeBackend(), summarize=summarize, concurrency=2, show_progress=False
@@ -51,7 +56,7 @@ def test_a_crashing_case_is_recorded_and_the_run_goes_on(gold: Any) -> None:
 
 def test_cost_from_usage_and_price(gold: Any) -> None:
     async def summarize(article: Article, backend: Backend) -> Briefing:
-        b = briefing()
+        b = gold_briefing()
         b.provenance.usage.prompt_tokens = 1_000_000
         b.provenance.usage.completion_tokens = 500_000
         b.provenance.usage.total_tokens = 1_500_000
@@ -92,6 +97,14 @@ def test_article_of_case(gold: Any) -> None:
 
 def test_score_predictions_without_a_model(tmp_path: Any, gold: Any) -> None:
     cases = _cases(gold)
-    (tmp_path / "01-case.json").write_text(briefing().model_dump_json())
+    (tmp_path / "01-case.json").write_text(gold_briefing().model_dump_json())
     results = score_predictions(cases, tmp_path)
     assert [r.error is None for r in results] == [True, False, False]
+
+
+def test_runner_round_trip_gives_the_same_scores(tmp_path: Any, gold: Any) -> None:
+    cases = [gold.parse(gold.case("01-none")), gold.parse(gold.standard())]
+    recorded = run_cases(cases, RecordingBackend(FakeBackend(), tmp_path), show_progress=False)
+    replayed = run_cases(cases, ReplayBackend(tmp_path), show_progress=False)
+    assert [r.score.counts for r in recorded] == [r.score.counts for r in replayed]
+    assert [r.error for r in replayed] == [None, None]

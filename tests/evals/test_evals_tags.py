@@ -149,5 +149,3 @@ def test_tables_show_tags(gold: Any) -> None:
     console.print(compare_table(a, b, ("A", "B")))
     compared = console.export_text()
     assert "[real] meetings.recall" in compared and "+0.250" in compared
-
-

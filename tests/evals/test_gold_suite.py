@@ -5,13 +5,12 @@ credit their outlet and carry their record's text unchanged, and the suite has i
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from builders import ROOT
 
 from summarizer.evals.cases import GoldCase, load_cases
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = load_cases(ROOT / "evals" / "cases")
 REAL = [c for c in CASES if "real" in c.tags]
 REALNEWS = ROOT.parent / "shared" / "realnews"

@@ -18,7 +18,6 @@ and articles; a call's prompt holds its windows' text, not the whole article.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -53,12 +52,10 @@ class Questions:
     asks: list[Ask]
 
 
-@functools.lru_cache(maxsize=32)
 def plan(article: Article) -> Questions:
     """Analyze the article, keep the windows holding a candidate, batch them into asks.
 
-    A trigger sentence shared by two windows is asked about once (in the first). Cached: the
-    eval reads the plan of the article it just briefed (`evals.candidates`).
+    A trigger sentence shared by two windows is asked about once (in the first).
     """
     sentences = analyze(article.text)
     asked: set[int] = set()

@@ -1,0 +1,57 @@
+"""`summarizer.pipeline.corrections`: status, place and modality read from the evidence words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from summarizer.pipeline.corrections import decide_status, located, modality, status_cue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Greece has cancelled a meeting between the two ministers.", "cancelled"),
+        ("The talks were postponed until Monday.", "postponed"),
+        ("Khanna wrote to both sides proposing that they meet next week.", "proposed"),
+        ("The two will meet in Oslo next month.", "scheduled"),
+        ("Ferrer met Dahl this morning.", "held"),
+        ("Ferrer, who met Dahl on Monday, will meet him again.", None),
+    ],
+)
+def test_status_cue(sentence: str, status: str | None) -> None:
+    assert status_cue(sentence) == status
+
+
+def test_status_from_date_when_words_are_silent() -> None:
+    published = dt.date(2023, 3, 8)  # a Wednesday
+    assert decide_status("scheduled", "Pryce and Vik talks, Tuesday", "Tuesday", published) == (
+        "held"
+    )
+    assert decide_status("unknown", "Talks between them", None, published) == "unknown"
+
+
+def test_modality_from_evidence_words() -> None:
+    assert modality("They spoke by video link.") == "video"
+    assert modality("She phoned him on Sunday.") == "call"
+    assert modality("They met in Oslo.") == "in_person"
+    assert modality("") == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("place", "sentence", "kept"),
+    [
+        ("Tarsis", "The chiefs of Hollmark and Kovalia will hold talks on Thursday in neutral "
+         "Tarsis.", True),
+        ("Hollmark", "The chiefs of Hollmark and Kovalia will hold talks on Thursday in neutral "
+         "Tarsis.", False),
+        ("Dorn", "He will meet his counterpart in the Velorian border city of Dorn.", True),
+        ("Ravel", "She will hold talks in the Sandoran capital, Ravel, with Emeka.", True),
+        ("Kampala", "Kiprotich will travel to Kampala on Tuesday to meet Akello.", True),
+    ],
+)  # fmt: skip
+def test_a_city_is_kept_only_where_the_sentence_puts_the_meeting(
+    place: str, sentence: str, kept: bool
+) -> None:
+    assert located(place, sentence) is kept
