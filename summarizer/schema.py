@@ -23,7 +23,7 @@ MAX_TENSIONS = 6
 # embedded backend), so a looping model stops at the cap instead of at max_tokens.
 Short = Annotated[str, StringConstraints(max_length=120)]
 Phrase = Annotated[str, StringConstraints(max_length=200)]
-Sentence = Annotated[str, StringConstraints(max_length=600)]
+SentenceText = Annotated[str, StringConstraints(max_length=600)]
 
 
 class Strict(BaseModel):
@@ -191,7 +191,7 @@ class MeetingDraft(Strict):
     )
     format: MeetingFormat = Field(default_factory=MeetingFormat)
     agenda: list[Phrase] = Field(default_factory=list, max_length=6, description="Stated topics.")
-    evidence: list[Sentence] = Field(
+    evidence: list[SentenceText] = Field(
         default_factory=list,
         max_length=4,
         description="Sentences copied word for word from the article that state this meeting.",
@@ -203,8 +203,8 @@ class TensionDraft(Strict):
 
     parties: list[Short] = Field(min_length=1, max_length=6)
     issue: Phrase = Field(description="Short phrase, e.g. 'Crimea sanctions'.")
-    description: Sentence = Field("", description="One neutral sentence.")
-    evidence: list[Sentence] = Field(
+    description: SentenceText = Field("", description="One neutral sentence.")
+    evidence: list[SentenceText] = Field(
         default_factory=list, max_length=3, description="Sentences copied word for word."
     )
 

@@ -56,7 +56,7 @@ def as_reply(step: Any) -> Reply:
     return step if isinstance(step, Reply) else Reply(content=step)
 
 
-def answer_text(reply: Reply) -> str:
+def reply_text(reply: Reply) -> str:
     """The answer as the model would write it; truncated for finish_reason=length."""
     content = reply.content if reply.content is not None else DEFAULT_CONTENT
     text = content if isinstance(content, str) else json.dumps(content)
@@ -94,7 +94,7 @@ def _message(request: Body, reply: Reply, text: str) -> Body:
 
 def chat_completion(request: Body, reply: Reply, number: int = 0) -> Body:
     """The `chat.completion` body answering `request` with `reply`, usage included."""
-    text = answer_text(reply)
+    text = reply_text(reply)
     message = _message(request, reply, text)
     prompt, completion = len(_prompt_text(request)) // 4, len(text) // 4
     usage = {"prompt_tokens": prompt, "completion_tokens": completion}
