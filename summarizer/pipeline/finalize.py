@@ -2,12 +2,15 @@
 
 1. `correct` each mention: status from plain words (`corrections.decide_status`), the date
    resolved in code from the time words, a city kept only where the evidence puts the meeting
-   and a country only where the evidence names it.
+   and a country only where the evidence names it; the time of day, agenda items and context
+   event only where the article states them. Places and phrases are read in the article's data
+   (`injection.data_only`): a line that addresses the model states nothing.
 2. `same_day`: "the same day" takes the date of the meeting mentioned before it.
 3. `merge` mentions of one meeting: same sides (`names.same_person`, one set within the
    other), dates and statuses that do not conflict.
 4. `to_meeting`: evidence located with offsets, format from the evidence's words.
-5. Tensions keep only parties the article mentions and located evidence.
+5. Tensions keep only parties the article mentions and located evidence; the summary loses any
+   sentence that addresses the model (`injection.without_instructions`).
 Then the `Briefing` with its `Provenance`. No strategy builds a Briefing any other way.
 """
 
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from summarizer.backends.base import Backend
 from summarizer.pipeline import corrections, dates, grounding, names
 from summarizer.pipeline.article import Article
+from summarizer.pipeline.injection import data_only, without_instructions
 from summarizer.pipeline.mentions import Drafts, MeetingMention
 from summarizer.pipeline.prompts import Prompt
 from summarizer.schema import (
@@ -34,7 +38,8 @@ from summarizer.schema import (
     Usage,
     When,
 )
-from summarizer.text.fold import fold
+from summarizer.text.fold import fold, has_phrase
+from summarizer.text.normalize import find_quote
 from summarizer.text.places import keep_mentioned, mentioned
 
 PIPELINE_VERSION = "2"  # bump when a correction changes what a given answer becomes
@@ -54,7 +59,9 @@ class RunInfo:
 
 
 def correct(mention: MeetingMention, article: Article) -> MeetingMention:
-    """Status, date and places of one mention, decided from its evidence (in place)."""
+    """Status, date, places and stated phrases of one mention, decided from its evidence and
+    the article's data (in place).
+    """
     sentence = " ".join(mention.evidence)
     published = article.published
     mention.status = corrections.decide_status(
@@ -62,11 +69,28 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     )
     tense = dates.tense_for(mention.status)
     mention.date = dates.resolve(mention.when_text, published, tense=tense).date
-    city = keep_mentioned(mention.city, sentence)
-    mention.city = city if corrections.located(mention.city, sentence) else None
-    country = keep_mentioned(mention.country, sentence)
+    stated = _as_data(mention.evidence, article)
+    city = keep_mentioned(mention.city, stated)
+    mention.city = city if corrections.located(mention.city, stated) else None
+    country = keep_mentioned(mention.country, stated)
     mention.country = country if country != mention.city else None
+    data = data_only(article.text)
+    mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
+    mention.agenda = [a for a in mention.agenda if grounding.phrase_grounded(a, data)]
+    if not grounding.phrase_grounded(mention.context_event, data):
+        mention.context_event = None
     return mention
+
+
+def _as_data(evidence: list[str], article: Article) -> str:
+    """The evidence as the article's data reads it: a quote from a line that addresses the
+    model reads as blanks (`injection.data_only`, offsets kept).
+    """
+    data = data_only(article.text)
+    if data == article.text:
+        return " ".join(evidence)
+    spans = [find_quote(article.text, q) for q in evidence]
+    return " ".join(data[s[0] : s[1]] if s else q for q, s in zip(evidence, spans, strict=True))
 
 
 def same_day(mentions: list[MeetingMention]) -> None:
@@ -149,7 +173,8 @@ def to_meeting(mention: MeetingMention, article: Article) -> Meeting:
 
 def to_tension(draft: TensionDraft, article: Article) -> Tension | None:
     """A Tension with located evidence and only parties the article mentions; else None."""
-    parties = [p for p in unique_casefold(draft.parties) if mentioned(p, article.text)]
+    data = data_only(article.text)
+    parties = [p for p in unique_casefold(draft.parties) if mentioned(p, data)]
     if not parties:
         return None
     return Tension(
@@ -174,7 +199,7 @@ def finalize(article: Article, drafts: Drafts, run: RunInfo) -> Briefing:
     tensions = [to_tension(t, article) for t in drafts.tensions]
     return Briefing(
         source=source_of(article),
-        summary=drafts.summary.strip(),
+        summary=without_instructions(drafts.summary.strip()),
         meetings=[to_meeting(m, article) for m in merge(mentions)],
         tensions=[t for t in tensions if t is not None],
         provenance=Provenance(

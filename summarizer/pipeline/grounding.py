@@ -2,9 +2,12 @@
 
 Quotes must be found verbatim (`text.normalize.find_quote`); near-verbatim copies are snapped
 to the article sentence they copy. Names are compared case- and diacritic-insensitively
-(`text.fold`), on word boundaries. Names and quotes found only in lines that address the model
-ground nothing (`pipeline.injection`). `GroundedBriefingDraft` enforces all of it while
-validating, so a failure is re-asked with every problem named.
+(`text.fold`), on word boundaries; a person's name and each of its aliases must occur (an
+alias that occurs never carries an invented name). Names and quotes found only in lines that
+address the model ground nothing (`pipeline.injection`). `GroundedBriefingDraft` enforces all
+of it while validating, so a failure is re-asked with every problem named. Agenda items and
+context events are checked in code instead (`phrase_grounded`, used by `finalize`): every
+significant word occurs in the article, in some form, or the item is dropped.
 """
 
 from __future__ import annotations
@@ -53,16 +56,61 @@ def _person_grounded(name: str, article: str) -> bool:
 
 
 def participant_grounded(p: Participant, article: str) -> bool:
-    """A person: name or an alias occurs. A body (no name): its organization or title occurs.
+    """A person: the name and each alias occur. A body (no name): its organization or title.
 
     "Occurs" for a person also allows parts of the name spread out ("Marta Reyes" for
-    "Marta L. Reyes"); for a body, every significant word of the phrase must occur, so
-    "farm ministers" grounds in "the farm ministers of the EU" but an invented body fails.
+    "Marta L. Reyes"), but an alias that occurs never carries a name that does not
+    ("Vladimir Putin" with the alias "Orrego"). For a body, every significant word of the
+    phrase must occur, so "farm ministers" grounds in "the farm ministers of the EU" but an
+    invented body fails.
     """
     if p.name:
-        return any(_person_grounded(n, article) for n in [p.name, *p.aliases])
+        return not _missing_forms(p, article)
     phrases = [x for x in (p.organization, p.title) if x]
     return any(_body_grounded(x, article) for x in phrases)
+
+
+def _missing_forms(p: Participant, article: str) -> list[tuple[str, str]]:
+    """("name" or "alias", form) for each form of a person's name the article lacks."""
+    forms = [("name", p.name or ""), *(("alias", a) for a in p.aliases)]
+    return [(kind, form) for kind, form in forms if not _person_grounded(form, article)]
+
+
+def phrase_grounded(phrase: str | None, article: str) -> bool:
+    """A free-text phrase (agenda item, context event) is the article's: it occurs, or every
+    significant word of it does in some form ("dividing the mackerel catch" for "divide the
+    mackerel catch", "negotiations" for "negotiating"); an invented word never does.
+    """
+    if not phrase or not phrase.strip():
+        return False
+    if has_phrase(phrase, article):
+        return True
+    found, wanted = words(article), _significant(phrase)
+    return bool(wanted) and all(_word_occurs(w, found) for w in wanted)
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ments", "ment", "ers", "er",
+             "ed", "es", "s", "e")  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    """`word` without its longest common English ending, keeping at least four letters."""
+    end = next((s for s in _SUFFIXES if word.endswith(s) and len(word) - len(s) >= 4), "")
+    return word[: len(word) - len(end)]
+
+
+def _word_occurs(word: str, found: frozenset[str]) -> bool:
+    """`word` or a form of it is among `found`: same stem, or one stem (5+ letters) begins
+    the other.
+    """
+    if {word, word + "s", word.removesuffix("s")} & found:
+        return True
+    stem = _stem(word)
+    for other in (_stem(w) for w in found if w[:4] == word[:4]):
+        short, long = sorted((stem, other), key=len)
+        if stem == other or (len(short) >= 5 and long.startswith(short)):
+            return True
+    return False
 
 
 def _short(text: str, limit: int = 120) -> str:
@@ -110,19 +158,21 @@ def snap_draft(draft: BriefingDraft, article: str) -> None:
         tension.evidence = [snap_quote(article, q) or q for q in tension.evidence]
 
 
-def _participant_problem(path: str, p: Participant, article: str) -> str | None:
-    if participant_grounded(p, article):
-        return None
+def _participant_problems(path: str, p: Participant, article: str) -> list[str]:
     if p.name:
-        return (
-            f'{path}: name "{_short(p.name)}" does not occur in the article; '
-            "use the spelling the article uses"
-        )
+        return [
+            f'{path}: {kind} "{_short(form)}" does not occur in the article; '
+            + ("use" if kind == "name" else "drop it or use")
+            + " the spelling the article uses"
+            for kind, form in _missing_forms(p, article)
+        ]
+    if participant_grounded(p, article):
+        return []
     body = p.organization or p.title or ""
-    return (
+    return [
         f'{path}: body "{_short(body)}" does not occur in the article; '
         "use the article's words for the organization or title"
-    )
+    ]
 
 
 _INJECTED = (
@@ -134,7 +184,8 @@ _INJECTED = (
 def check_draft(draft: BriefingDraft, article: str) -> list[str]:
     """Every grounding problem of `draft`, as messages naming the field path and the fix.
 
-    Names and quotes must occur outside the lines that address the model (`data_only`).
+    Names, aliases and quotes must occur outside the lines that address the model
+    (`data_only`).
     """
     data, problems = data_only(article), list[str]()
     for m, meeting in enumerate(draft.meetings):
@@ -148,11 +199,12 @@ def check_draft(draft: BriefingDraft, article: str) -> list[str]:
 
 
 def _grounding_problems(path: str, person: Participant, article: str, data: str) -> list[str]:
-    problem = _participant_problem(path, person, article)
-    if problem is not None or data == article:
-        return [problem] if problem else []
-    injected = _participant_problem(path, person, data)
-    return [injected.split(" does not occur")[0] + f" {_INJECTED}"] if injected else []
+    """Forms the article lacks; else forms that occur only in lines addressing the model."""
+    problems = _participant_problems(path, person, article)
+    if problems or data == article:
+        return problems
+    injected = _participant_problems(path, person, data)
+    return [p.split(" does not occur")[0] + f" {_INJECTED}" for p in injected]
 
 
 def _quote_problems(

@@ -2,8 +2,9 @@
 
 Grounding is enforced while validating (`pipeline.grounding.GroundedBriefingDraft`), so an
 ungrounded answer is re-asked. Code then does what models get wrong: fullest name forms and
-aliases, a country only where the article names it, time words only as written, evidence that
-names a side of its meeting; `finalize` does the rest, as for every strategy.
+aliases, places only where the article's data names them (never from a line that addresses the
+model, `injection.data_only`), time words only as written, evidence that names a side of its
+meeting; `finalize` does the rest, as for every strategy.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from summarizer.backends.base import Completion, Message
 from summarizer.pipeline import grounding, names, prompts
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.finalize import unique_casefold
+from summarizer.pipeline.injection import data_only
 from summarizer.pipeline.mentions import Drafts, MeetingMention
 from summarizer.schema import MeetingDraft, Participant, Quote
 from summarizer.strategies.base import Call, Plan, Strategy
@@ -55,9 +57,7 @@ class WholeStrategy(Strategy):
         messages = build_messages(article, self._prompt)
         return Plan([Call(messages, grounding.GroundedBriefingDraft)])
 
-    def finish(
-        self, article: Article, plan: Plan, results: list[Completion[Any] | None]
-    ) -> Drafts:
+    def finish(self, article: Article, plan: Plan, results: list[Completion[Any] | None]) -> Drafts:
         """The draft's meetings as mentions, its tensions and summary."""
         [completion] = results  # if the only call failed, the loop raised its error
         if completion is None:
@@ -73,7 +73,7 @@ class WholeStrategy(Strategy):
 
 def to_mention(draft: MeetingDraft, article: Article) -> MeetingMention | None:
     """A mention from a drafted meeting, or None when fewer than two distinct sides remain."""
-    text = article.text
+    text, data = article.text, data_only(article.text)
     people = names.dedupe_participants(names.canonicalize(draft.participants, text))
     if len(people) < 2:
         return None
@@ -82,14 +82,14 @@ def to_mention(draft: MeetingDraft, article: Article) -> MeetingMention | None:
         when_text = None
     evidence = meeting_evidence(draft.evidence, people, text)
     return MeetingMention(
-        participants=[_ground_country(p, text) for p in people],
+        participants=[_ground_country(p, data) for p in people],
         status=draft.status,
         evidence=[q.text for q in evidence],
         when_text=when_text,
         time=draft.when.time,
-        city=keep_mentioned(draft.location.city, text),
-        country=keep_mentioned(draft.location.country, text),
-        venue=keep_mentioned(draft.location.venue, text),
+        city=keep_mentioned(draft.location.city, data),
+        country=keep_mentioned(draft.location.country, data),
+        venue=keep_mentioned(draft.location.venue, data),
         agenda=unique_casefold(draft.agenda),
         modality=draft.format.modality,
         context_event=draft.format.context_event,
@@ -107,14 +107,16 @@ def meeting_evidence(quotes: list[str], people: list[Participant], text: str) ->
     """Located quotes that name one of the meeting's sides; else sentences naming two of them.
 
     A model sometimes attaches the sentence of another meeting in the same article;
-    evidence that mentions none of the participants supports nothing and is replaced.
+    evidence that mentions none of the participants supports nothing and is replaced, never by
+    a sentence of a line that addresses the model (those are blank in `data_only`).
     """
     located = [
         q for q in grounding.locate(quotes, text) if any(_mentions(q.text, p) for p in people)
     ]
     if located:
         return located
-    both = [s for s in sentences(text) if sum(_mentions(s, p) for p in people) >= 2]
+    data = data_only(text)
+    both = [s for s in sentences(data) if sum(_mentions(s, p) for p in people) >= 2]
     return grounding.locate(both[:2], text)
 
 
