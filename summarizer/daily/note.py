@@ -6,6 +6,11 @@ last), Meetings held (latest first), Cancelled / postponed, Tensions (grouped by
 Sources, Failed articles. Every item cites its articles as [1] [2]; each number is also a
 reference-style link to the article, so citations are clickable where the article has a URL.
 A meeting of unknown status counts as upcoming unless its date is before the note's date.
+
+Every string here came from an article, a feed or a model: the digest loses its control
+characters first, each string is written through `summarizer.render.markdown` (`escape_md`,
+`md_link`), and only a plain http(s) URL becomes a link, so no title, name, place, agenda
+item, tension or error line can open a heading, list, link, table, HTML tag or code fence.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from pydantic import Field
 
 from summarizer.backends.cost import format_cost
 from summarizer.daily.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.render.markdown import escape_md, link_url, md_link
 from summarizer.schema import Participant, Strict, Usage
+from summarizer.text.controls import clean_all
 
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|])")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n+", re.DOTALL)
 _FAR_FUTURE = dt.date.max
 
@@ -70,6 +76,7 @@ def digest_json(digest: Digest) -> str:
 
 def render_note(digest: Digest) -> str:
     """The whole note: front matter, sections, reference links."""
+    digest = clean_all(digest)
     parts = [front_matter(digest), f"# Briefing {digest.date.isoformat()}"]
     upcoming, held, off = split_meetings(digest.meetings, digest.date)
     parts += _section("Upcoming meetings", [meeting_line(m) for m in upcoming])
@@ -79,7 +86,8 @@ def render_note(digest: Digest) -> str:
     parts += _section("Sources", [_source_line(a) for a in digest.articles])
     if digest.failed:
         parts += _section("Failed articles", [_failed_line(f) for f in digest.failed])
-    links = [f"[{a.n}]: <{a.url}>" for a in digest.articles if a.url]
+    targets = [(a.n, link_url(a.url)) for a in digest.articles]
+    links = [f"[{n}]: <{url}>" for n, url in targets if url]
     return "\n\n".join(parts + (["\n".join(links)] if links else [])) + "\n"
 
 
@@ -125,11 +133,6 @@ def _is_held(m: MergedMeeting, day: dt.date) -> bool:
     return m.status == "unknown" and m.when.date is not None and m.when.date < day
 
 
-def escape(text: str) -> str:
-    """Escape Markdown punctuation in text that came from an article or a model."""
-    return _ESCAPE.sub(r"\\\1", " ".join(text.split()))
-
-
 def cite(sources: list[SourceRef]) -> str:
     """`[1] [2]`."""
     return " ".join(f"[{s.n}]" for s in sources)
@@ -140,33 +143,34 @@ def meeting_line(m: MergedMeeting) -> str:
     who = " and ".join(_person(p) for p in m.participants)
     bits = [f"**{_when(m)}**", who]
     loc, event = m.location, m.format.context_event
-    place = ", ".join(escape(x) for x in (loc.venue, loc.city, loc.country) if x)
+    place = ", ".join(escape_md(x) for x in (loc.venue, loc.city, loc.country) if x)
     bits += [place] if place else []
-    bits += [f"on the sidelines of {escape(event)}"] if event else []
+    bits += [f"on the sidelines of {escape_md(event)}"] if event else []
     bits += [m.format.modality.replace("_", " ")] if m.format.modality != "unknown" else []
     bits += [f"status: {m.status}"] if m.status == "unknown" else []
-    bits += [f"agenda: {'; '.join(escape(a) for a in m.agenda)}"] if m.agenda else []
+    bits += [f"agenda: {'; '.join(escape_md(a) for a in m.agenda)}"] if m.agenda else []
     line = f"- {' · '.join(bits)} {cite(m.sources)}"
     for name, values in m.conflicts.items():
-        line += f"\n  - ⚠️ sources disagree on {name}: {' vs '.join(escape(v) for v in values)}"
+        disagree = " vs ".join(escape_md(v) for v in values)
+        line += f"\n  - ⚠️ sources disagree on {escape_md(name)}: {disagree}"
     return line
 
 
 def _when(m: MergedMeeting) -> str:
     when = m.when
     if when.date is None:
-        return escape(when.text) if when.text else "date unknown"
+        return escape_md(when.text) if when.text else "date unknown"
     if when.precision == "day":
         label = f"{when.date:%a} {when.date.isoformat()}"
     else:
         label = f"{when.precision} of {when.date.isoformat()}"
-    return f"{label} {escape(when.time)}" if when.time else label
+    return f"{label} {escape_md(when.time)}" if when.time else label
 
 
 def _person(p: Participant) -> str:
-    role = ", ".join(escape(x) for x in (p.title, p.organization, p.country) if x)
+    role = ", ".join(escape_md(x) for x in (p.title, p.organization, p.country) if x)
     if p.name:
-        return f"{escape(p.name)} ({role})" if role else escape(p.name)
+        return f"{escape_md(p.name)} ({role})" if role else escape_md(p.name)
     return role or "?"
 
 
@@ -179,7 +183,7 @@ NO_TENSIONS = {
 def _tension_section(tensions: list[MergedTension], strategy: str = "whole") -> list[str]:
     groups: dict[str, list[MergedTension]] = {}
     for t in tensions:
-        key = " · ".join(sorted((escape(p) for p in t.parties), key=str.casefold))
+        key = " · ".join(sorted((escape_md(p) for p in t.parties), key=str.casefold))
         groups.setdefault(key, []).append(t)
     blocks = [
         "\n".join([f"### {key}", *(_tension_line(t) for t in ts)]) for key, ts in groups.items()
@@ -188,25 +192,24 @@ def _tension_section(tensions: list[MergedTension], strategy: str = "whole") -> 
 
 
 def _tension_line(t: MergedTension) -> str:
-    text = f"- **{escape(t.issue)}**"
-    text += f" — {escape(t.description)}" if t.description else ""
+    text = f"- **{escape_md(t.issue)}**"
+    text += f" — {escape_md(t.description)}" if t.description else ""
     return f"{text} {cite(t.sources)}"
 
 
 def _source_line(a: ArticleInfo) -> str:
-    title = escape(a.title or a.origin or a.url or "untitled")
-    head = f"[{title}](<{a.url}>)" if a.url else title
+    head = md_link(a.title or a.origin or a.url or "untitled", a.url)
     extra = [a.published.isoformat()] if a.published else []
     extra += [a.origin] if a.origin and not a.url and a.title else []
     spent = f"{a.usage.total_tokens} tokens, {format_cost(a.cost_usd)}"
     extra += ["cached"] if a.cached else [spent]
-    return f"{a.n}. {head} — {escape(', '.join(extra))}"
+    return f"{a.n}. {head} — {escape_md(', '.join(extra))}"
 
 
 def _failed_line(f: FailedArticle) -> str:
-    name = escape(f.title or f.origin)
-    where = f" ({escape(f.origin)})" if f.title else ""
-    return f"- {name}{where}: {escape(f.error)}"
+    name = escape_md(f.title or f.origin)
+    where = f" ({escape_md(f.origin)})" if f.title else ""
+    return f"- {name}{where}: {escape_md(f.error)}"
 
 
 def _section(title: str, lines: list[str]) -> list[str]:

@@ -8,6 +8,10 @@ A SOURCE is one of:
 - a text file listing URLs, one per line (`#` starts a comment);
 - any other file: a single article.
 
+Every string taken from a feed (title, link, text) loses its terminal control characters
+(`clean_controls`) before it is shown or stored, and a link is the article's URL only when it
+is one http(s) URL without whitespace or control characters; any other link is dropped.
+
 Discovery is cheap: each `Entry` loads its article lazily (`entry.load()`), so fetches run
 inside the daily run, concurrently, and one bad article fails alone. Fetched URLs must be
 public hosts unless `allow_private`. A SOURCE path that does not exist is a user error.
@@ -31,11 +35,12 @@ from summarizer.errors import InputError, SummarizerError, UserError
 from summarizer.inputs import loaders as article_mod
 from summarizer.inputs.fetch import fetch_url
 from summarizer.pipeline.article import Article
+from summarizer.text.controls import clean_controls
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
 MIN_FEED_CHARS = 300
-_URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_URL_LINE = re.compile(r"https?://[^\s\x00-\x1f\x7f-\x9f]+", re.IGNORECASE)  # fullmatch
 _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
 
 
@@ -77,7 +82,7 @@ def discover(sources: list[str], options: Options | None = None) -> list[Entry]:
 
 
 def _expand(source: str, opts: Options) -> list[Entry]:
-    if _URL_LINE.match(source):
+    if _URL_LINE.fullmatch(source):
         return _from_url_source(source, opts)
     path = Path(source)
     if not path.exists():
@@ -139,7 +144,7 @@ def url_list(data: bytes) -> list[str]:
         return []
     lines = [line.strip() for line in text.splitlines()]
     urls = [line for line in lines if line and not line.startswith("#")]
-    return urls if urls and all(_URL_LINE.match(u) for u in urls) else []
+    return urls if urls and all(_URL_LINE.fullmatch(u) for u in urls) else []
 
 
 def _from_url_source(url: str, opts: Options) -> list[Entry]:
@@ -166,14 +171,14 @@ def feed_entries(data: bytes, origin: str, opts: Options) -> list[Entry]:
 
 
 def _feed_entry(item: Any, origin: str, opts: Options) -> Entry:
-    title = (item.get("title") or "").strip() or None
-    link = (item.get("link") or "").strip() or None
+    title = " ".join(clean_controls(item.get("title") or "").split()) or None
+    link = feed_link(item)
     published = entry_date(item)
-    text = entry_text(item)
+    text = clean_controls(entry_text(item))
     if len(text) >= MIN_FEED_CHARS:
         load = partial(article_mod.load_text, text, title=title, published=published, url=link)
         return Entry(origin=link or origin, load=load, title=title, url=link)
-    if link and _URL_LINE.match(link):
+    if link:
         entry = _url_entry(link, opts, published)
         return Entry(origin=link, load=partial(_titled, entry.load, title), title=title, url=link)
     error = InputError(f"{origin}: feed entry has too little text and no link")
@@ -183,6 +188,12 @@ def _feed_entry(item: Any, origin: str, opts: Options) -> Entry:
 def _titled(load: Callable[[], Article], title: str | None) -> Article:
     loaded = load()
     return loaded if loaded.title or not title else replace(loaded, title=title)
+
+
+def feed_link(item: Any) -> str | None:
+    """The entry's link if it is one http(s) URL (controls dropped), else None."""
+    link = clean_controls(item.get("link") or "").strip()
+    return link if _URL_LINE.fullmatch(link) else None
 
 
 def entry_date(item: Any) -> dt.date | None:

@@ -3,6 +3,11 @@
 Pure functions: nothing here prints. Colour only decorates; every status is also a word,
 so plain output (not a TTY, NO_COLOR) loses nothing. Evidence quotes become numbered
 footnotes, shared by identical quote text, referenced from the meeting and tension rows.
+
+Every string of a briefing came from an article or a model: both views drop its control
+characters first (`clean_all`), and the Markdown view writes each string through
+`summarizer.render.markdown` (escaped; only a plain http(s) source URL is a link), so a
+title or summary cannot reach the terminal as escape sequences or open Markdown structure.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from summarizer.render.markdown import escape_md, md_autolink
 from summarizer.schema import Briefing, Meeting, Participant, Quote, Source, Tension, When
+from summarizer.text.controls import clean_all
 
 NO_MEETINGS = "No meetings stated in this article."
 STATUS_STYLES = {
@@ -119,6 +126,7 @@ def _header_lines(source: Source) -> list[str]:
 
 def render_briefing(b: Briefing) -> Group:
     """The whole briefing as one rich renderable (header, summary, meetings, tensions, notes)."""
+    b = clean_all(b)
     notes = footnotes(b)
     parts: list[RenderableType] = [
         Text(b.source.title or "Untitled article", style="bold", overflow="fold"),
@@ -207,10 +215,13 @@ def _note_line(number: int, quote: str) -> Text:
 
 
 def to_markdown(b: Briefing) -> str:
-    """The same content as `render_briefing`, as GitHub-flavoured Markdown."""
+    """The same content as `render_briefing`, as GitHub-flavoured Markdown (every string
+    escaped: see the module docstring).
+    """
+    b = clean_all(b)
     notes = footnotes(b)
-    lines = [f"# {b.source.title or 'Untitled article'}", "", " · ".join(_header_lines(b.source))]
-    lines += ["", b.summary, "", "## Meetings", ""]
+    lines = [f"# {escape_md(b.source.title or 'Untitled article')}", "", _md_header(b.source)]
+    lines += ["", escape_md(b.summary), "", "## Meetings", ""]
     if b.meetings:
         lines += _md_table(b.meetings, notes.meetings)
         lines += _md_details(b.meetings)
@@ -220,23 +231,28 @@ def to_markdown(b: Briefing) -> str:
         lines += ["", "## Tensions", ""]
         lines += [_md_tension(t, refs) for t, refs in zip(b.tensions, notes.tensions, strict=True)]
     if notes.quotes:
-        lines += [""] + [f"[^{n}]: “{_one_line(q)}”" for n, q in enumerate(notes.quotes, 1)]
+        lines += [""] + [f"[^{n}]: “{escape_md(q)}”" for n, q in enumerate(notes.quotes, 1)]
     return "\n".join(lines) + "\n"
+
+
+def _md_header(source: Source) -> str:
+    first = _header_lines(source)[0]
+    return " · ".join([escape_md(first)] + ([md_autolink(source.url)] if source.url else []))
 
 
 def _md_table(meetings: list[Meeting], refs: list[list[int]]) -> list[str]:
     rows = ["| # | Who ↔ whom | Where | When | Status |", "|---:|---|---|---|---|"]
     for i, (meeting, numbers) in enumerate(zip(meetings, refs, strict=True), 1):
         who = " ↔ ".join(_md_participant(p) for p in meeting.participants)
-        cells = [who, where_text(meeting), when_text(meeting.when), meeting.status]
-        cells[-1] += _refs(numbers, "[^{}]")
-        rows.append(f"| {i} | " + " | ".join(_cell(c) for c in cells) + " |")
+        where, when = escape_md(where_text(meeting)), escape_md(when_text(meeting.when))
+        cells = [who, where, when, meeting.status + _refs(numbers, "[^{}]")]
+        rows.append(f"| {i} | " + " | ".join(cells) + " |")
     return rows
 
 
 def _md_participant(p: Participant) -> str:
-    role = role_text(p)
-    return f"**{p.label()}** ({role})" if role else f"**{p.label()}**"
+    role, label = escape_md(role_text(p)), escape_md(p.label())
+    return f"**{label}** ({role})" if role else f"**{label}**"
 
 
 def _md_details(meetings: list[Meeting]) -> list[str]:
@@ -245,21 +261,14 @@ def _md_details(meetings: list[Meeting]) -> list[str]:
         fmt = format_text(meeting)
         if not (fmt or meeting.agenda):
             continue
-        lines += ["", f"### {i}. {who_text(meeting)}", ""]
-        lines += [f"- Format: {fmt}"] if fmt else []
+        lines += ["", f"### {i}. {escape_md(who_text(meeting))}", ""]
+        lines += [f"- Format: {escape_md(fmt)}"] if fmt else []
         if meeting.agenda:
-            lines += ["- Agenda:"] + [f"  - {_one_line(item)}" for item in meeting.agenda]
+            lines += ["- Agenda:"] + [f"  - {escape_md(item)}" for item in meeting.agenda]
     return lines
 
 
 def _md_tension(t: Tension, refs: list[int]) -> str:
-    desc = f": {_one_line(t.description)}" if t.description else ""
-    return f"- **{', '.join(t.parties)}** — *{t.issue}*{desc}{_refs(refs, '[^{}]')}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _cell(text: str) -> str:
-    return _one_line(text).replace("|", "\\|")
+    desc = f": {escape_md(t.description)}" if t.description else ""
+    parties, issue = escape_md(", ".join(t.parties)), escape_md(t.issue)
+    return f"- **{parties}** — *{issue}*{desc}{_refs(refs, '[^{}]')}"

@@ -3,6 +3,8 @@ import io
 import json
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from rich.console import Console
 from rich.markdown import Markdown
 
@@ -12,7 +14,6 @@ from summarizer.daily.note import (
     Digest,
     FailedArticle,
     digest_json,
-    escape,
     note_body,
     render_note,
     split_meetings,
@@ -129,10 +130,6 @@ def test_split_meetings_unknown_status_goes_by_date() -> None:
     assert (upcoming, held, off) == ([future], [past], [])
 
 
-def test_escape_markdown() -> None:
-    assert escape("a *b* [c]_d\n e") == "a \\*b\\* \\[c\\]\\_d e"
-
-
 def test_note_body_drops_front_matter_and_renders_with_rich() -> None:
     body = note_body(render_note(_digest()))
     assert body.startswith("# Briefing 2025-03-14")
@@ -155,3 +152,84 @@ def test_staged_day_says_tensions_were_not_extracted() -> None:
     tensions = note.split("## Tensions\n\n", 1)[1].split("\n\n", 1)[0]
     assert tensions.startswith("_Not extracted: the staged strategy")
     assert "--strategy whole" in tensions
+
+
+# --- hostile strings (issue 13 items 2-4) ---------------------------------------------------
+
+INJECTED = "x\n\n## Upcoming meetings\n\n- **Fri 2024-03-08** · Fake Person [1]\n\n"
+HOSTILE_URLS = [
+    "https://x.test/y>)\n\n## Upcoming meetings\n\n- **Fri 2024-03-08** · Fake Person",
+    "javascript:alert(1)",
+    "https://x.test/z>) [x](https://evil.example/)",
+    "https://x.test/w>)[y](https://evil.example/)",
+    "https://x.test/a b",
+    "https://x.test/a\\>",
+]
+
+
+def _tokens(markdown: str) -> list[Token]:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(markdown)
+
+
+def _structure(markdown: str) -> tuple[list[str], list[str]]:
+    """(heading texts, link targets) as a Markdown renderer (markdown-it, rich) sees them."""
+    tokens = _tokens(markdown)
+    shown = ["".join(c.content for c in t.children or []) for t in tokens]
+    headings = [shown[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
+    inline = [c for t in tokens for c in t.children or []]
+    return headings, [str(c.attrs["href"]) for c in inline if c.type == "link_open"]
+
+
+def test_hostile_article_urls_are_no_links_and_open_no_section() -> None:
+    articles = [ArticleInfo(n=i, title=f"Story {i}", url=u) for i, u in enumerate(HOSTILE_URLS, 1)]
+    note = render_note(_digest(meetings=[], tensions=[], articles=articles))
+    headings, links = _structure(note_body(note))
+    assert headings == ["Briefing 2025-03-14", "Upcoming meetings", "Meetings held",
+                        "Cancelled / postponed", "Tensions", "Sources"]  # fmt: skip
+    assert links == []
+    assert "Fake Person" not in note and "evil.example" not in note
+    for i in range(1, len(HOSTILE_URLS) + 1):
+        assert f"\n{i}. Story {i} — " in note
+
+
+def test_hostile_strings_everywhere_stay_text() -> None:
+    hostile = Participant(name=INJECTED, title="<b>x</b>", country="`code`")
+    meeting = _meeting(17, "scheduled", [REF1], participants=[hostile, B],
+                       location=Location(city="# Geneva", venue="| a | b |"),
+                       agenda=["1. item", "~~gone~~ [z](https://evil.example/)"],
+                       format={"context_event": "<script>alert(1)</script>"},
+                       conflicts={"when": ["- a", "> b"]})  # fmt: skip
+    tension = MergedTension(parties=["#Ukraine", "- Russia"], issue=INJECTED,
+                            description="```\ncode\n```", sources=[REF1])  # fmt: skip
+    article = ArticleInfo(
+        n=1, title=f"[t](https://evil.example/) {INJECTED}", url="https://x.test/1"
+    )
+    failed = FailedArticle(origin="f.xml#2", title="## Failed", error="- x\n## y")
+    note = render_note(_digest(meetings=[meeting], tensions=[tension], articles=[article],
+                               failed=[failed]))  # fmt: skip
+    headings, links = _structure(note_body(note))
+    assert headings[:6] == ["Briefing 2025-03-14", "Upcoming meetings", "Meetings held",
+                            "Cancelled / postponed", "Tensions", "#Ukraine · - Russia"]  # fmt: skip
+    assert headings[6:] == ["Sources", "Failed articles"]
+    assert links == ["https://x.test/1", "https://x.test/1", "https://x.test/1"]
+    kinds = {c.type for t in _tokens(note_body(note)) for c in t.children or []}
+    assert not kinds & {"html_inline", "code_inline", "s_open", "image"}
+    blocks = {t.type for t in _tokens(note_body(note))}
+    assert not blocks & {"fence", "code_block", "html_block", "table_open", "blockquote_open"}
+    assert "- **Fri 2024-03-08** · Fake Person" not in note
+
+
+def test_control_characters_never_reach_the_note() -> None:
+    esc = "\x1b]0;PWNED\x07\x1b[2J"
+    meeting = _meeting(17, "scheduled", [REF1], agenda=[f"{esc}grain"],
+                       participants=[Participant(name=f"{esc}Adaeze Okonkwo"), B])  # fmt: skip
+    tension = MergedTension(parties=[f"{esc}Sweden"], issue=f"{esc}arms", sources=[REF1])
+    article = ArticleInfo(n=1, title=f"{esc}Wire", url="https://x.test/1", origin=f"{esc}o")
+    failed = FailedArticle(origin=f"{esc}f", error=f"{esc}is empty")
+    note = render_note(_digest(meetings=[meeting], tensions=[tension], articles=[article],
+                               failed=[failed], model=f"{esc}gpt"))  # fmt: skip
+    assert "\x1b" not in note and "\x07" not in note and "PWNED" not in note
+    assert "Adaeze Okonkwo" in note and "1. [Wire](<https://x.test/1>)" in note
+    out = io.StringIO()
+    Console(file=out, width=100).print(Markdown(note_body(note)))
+    assert "\x1b" not in out.getvalue() and "grain" in out.getvalue()

@@ -134,3 +134,34 @@ def test_sniffers_and_html_to_text() -> None:
     assert url_list(b"https://a.test\nnot a url\n") == []
     html = "<p>One &amp; two.</p><script>x()</script><p>Three<br>four</p>"
     assert html_to_text(html) == "One & two.\n\nThree\n\nfour"
+
+
+def test_feed_strings_lose_terminal_control_sequences(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.xml"
+    title = "\x1b]0;PWNED\x07\x1b[2JTalks\x1b[31m in\x00 Geneva"
+    body = f"<p>\x1b[31m{LONG}\x1b[0m</p>"
+    feed.write_bytes(_rss(_item(title, "https://n.test/1\x1b[2J", body)).encode())
+    (entry,) = discover([str(feed)])
+    article = entry.load()
+    assert entry.title == article.title == "Talks in Geneva"
+    assert entry.url == article.url == "https://n.test/1"
+    assert article.text == LONG.strip()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "https://n.test/y&gt;)&#10;&#10;## Upcoming meetings&#10;&#10;- **Fri** · Fake",
+        "https://n.test/z&gt;) [x](https://evil.example/)",
+        "ftp://n.test/file",
+    ],
+)
+def test_a_feed_link_that_is_not_one_http_url_is_not_the_article_url(
+    tmp_path: Path, link: str
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_rss(_item("Talks", link, LONG)))
+    (entry,) = discover([str(feed)])
+    assert entry.url is None and entry.load().url is None
+    assert entry.origin == f"{feed}#1"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
-from builders import briefing
+from builders import briefing, invoke
 from rich.console import Console, RenderableType
 
 from summarizer.render.view import NO_MEETINGS, footnotes, render_briefing, to_markdown, when_text
@@ -177,3 +178,87 @@ def test_markdown_empty_briefing_and_escaped_pipes() -> None:
     assert NO_MEETINGS in to_markdown(_briefing(meetings=[], tensions=[]))
     meeting = _meetings()[1].model_copy(update={"location": Location(venue="Hall A|B")})
     assert "Hall A\\|B" in to_markdown(_briefing(meetings=[meeting]))
+
+
+# --- hostile strings (issue 13 items 2-4) ---------------------------------------------------
+
+FAKE_TABLE = (  # under the 120 characters of a name
+    "Talks.\n\n## Meetings\n\n| 1 | **Fake** | Geneva |\n|---|---|---|\n"
+    "<img src=x onerror=alert(1)>"
+)
+ESC = "\x1b]0;PWNED\x07\x1b[2J"
+
+
+def _md_structure(md: str) -> tuple[list[str], list[str], set[str]]:
+    """(heading texts, link targets, token types) as markdown-it (what rich uses) parses `md`."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse(md)
+    shown = ["".join(c.content for c in t.children or []) for t in tokens]
+    headings = [shown[i + 1] for i, t in enumerate(tokens) if t.type == "heading_open"]
+    inline = [c for t in tokens for c in t.children or []]
+    links = [str(c.attrs["href"]) for c in inline if c.type == "link_open"]
+    return headings, links, {t.type for t in tokens} | {c.type for c in inline}
+
+
+def _hostile_briefing(text: str, url: str | None = None) -> Briefing:
+    person = Participant(name=f"{text} Marta", title=text, country="Estonia")
+    meeting = Meeting(
+        participants=[person, Participant(name="Oskar Brandlund")],
+        location=Location(city=text, venue=text),
+        when=When(text=text, time=text),
+        format=MeetingFormat(context_event=text),
+        agenda=[text, f"- {text}"],
+        evidence=[Quote(text=text)],
+    )
+    tension = Tension(parties=[text, "Sweden"], issue=text, description=text,
+                      evidence=[Quote(text=f"{text}!")])  # fmt: skip
+    return briefing([meeting], [tension], title=text, summary=text, url=url, language="en")
+
+
+def test_markdown_escapes_the_summary_and_every_model_string() -> None:
+    md = to_markdown(_hostile_briefing(FAKE_TABLE, url="https://n.test/1"))
+    headings, links, kinds = _md_structure(md)
+    one_line = " ".join(FAKE_TABLE.split())
+    assert headings[0] == one_line  # the title: one heading, as text
+    assert headings[1:3] == ["Meetings", f"1. {one_line} Marta ↔ Oskar Brandlund"]
+    assert headings[3:] == ["Tensions"]
+    assert links == ["https://n.test/1"]
+    assert not kinds & {"html_block", "html_inline", "code_inline", "fence", "s_open", "image"}
+    assert len([line for line in md.splitlines() if line.startswith("|")]) == 3  # our table
+    assert "\n## Meetings\n" in md and md.count("## Meetings") == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "https://n.test/y>)\n\n## Upcoming meetings\n\n- Fake",
+        "https://n.test/z>) [x](https://evil.example/)",
+        "https://n.test/w>)[y](https://evil.example/)",
+    ],
+)
+def test_markdown_source_url_that_is_not_a_plain_http_url_is_no_link(url: str) -> None:
+    md = to_markdown(_briefing().model_copy(update={"source": _briefing().source.model_copy(
+        update={"url": url})}))  # fmt: skip
+    headings, links, _ = _md_structure(md)
+    assert links == [] and "Upcoming meetings" not in headings
+    assert headings[0] == "Baltic ministers meet as quota row simmers"
+
+
+def test_rich_and_markdown_views_drop_terminal_control_sequences() -> None:
+    hostile = _hostile_briefing(f"{ESC}Tallinn\x9b2J\x00", url=f"https://n.test/{ESC}")
+    for out in (_render(render_briefing(hostile), 120), to_markdown(hostile)):
+        assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\x00" not in out
+        assert "PWNED" not in out and "Tallinn" in out
+
+
+def test_brief_cli_never_prints_escape_sequences_from_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "hostile.md"
+    path.write_text('---\ntitle: "\\e]0;PWNED\\a\\e[2JHostile title"\n---\n'
+                    "Ministers met in Geneva on Monday to discuss grain shipments.\n")  # fmt: skip
+    for mode in ([], ["--markdown"]):
+        result = invoke("brief", path, "--backend", "fake", *mode)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+        assert "PWNED" not in result.stdout and "Hostile title" in result.stdout
