@@ -58,6 +58,12 @@ class OutputError(UserError):
     """An output could not be written (or would overwrite a file the user edited)."""
 
 
+class BusyError(UserError):
+    """Another run holds what this one needs (a `daily` run for the same day and folder)."""
+
+    exit_code = 5
+
+
 class ModelError(SummarizerError):
     """The model did not produce a valid, grounded answer within the retry budget.
 

@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from summarizer.errors import ConfigError
 
 BackendName = Literal["auto", "openai", "embedded", "fake"]
 ModeName = Literal["tools", "json_schema", "md_json"]
 SizeName = Literal["1.5b", "0.5b"]
 StrategyName = Literal["auto", "whole", "staged"]
+DEFAULT_ARTICLE_TIMEOUT = 600.0  # seconds per article in `daily` (loading and briefing)
+
+# The flag that sets a field, where one does (for error lines).
+FLAGS = {
+    "backend": "--backend",
+    "model": "--model",
+    "base_url": "--base-url",
+    "mode": "--mode",
+    "max_retries": "--max-retries",
+    "embedded_size": "--size",
+    "strategy": "--strategy",
+    "article_timeout": "--article-timeout",
+}
+_ENV = {"base_url": "SUMMARIZER_BASE_URL", "api_key": "SUMMARIZER_API_KEY"}
+_PARSING = ("int_parsing", "float_parsing", "bool_parsing", "literal_error", "string_type")
 
 
 class Settings(BaseSettings):
     """Every knob of a model call. Flags override environment variables override defaults.
 
     Environment: OPENAI_API_KEY, OPENAI_BASE_URL (or SUMMARIZER_BASE_URL), SUMMARIZER_MODEL,
-    SUMMARIZER_BACKEND, SUMMARIZER_MODE, SUMMARIZER_MAX_RETRIES, ...
+    SUMMARIZER_BACKEND, SUMMARIZER_MODE, SUMMARIZER_MAX_RETRIES, SUMMARIZER_ARTICLE_TIMEOUT, ...
+    A bad value is one `ConfigError` line naming the variable and the flag.
     """
 
     model_config = SettingsConfigDict(env_prefix="SUMMARIZER_", extra="ignore")
@@ -41,9 +59,51 @@ class Settings(BaseSettings):
     retry_max_wait: float = Field(30.0, description="Upper bound of one backoff wait, seconds.")
     embedded_size: SizeName = "1.5b"
     threads: int | None = Field(None, description="CPU threads for the embedded model.")
+    article_timeout: float = Field(
+        DEFAULT_ARTICLE_TIMEOUT, gt=0, description="`daily`: seconds one article may take."
+    )
+
+    def __init__(self, **values: Any) -> None:
+        """Read flags (`values`) and environment; a bad value is a `ConfigError` naming the
+        variable and flag, one line (never pydantic's multi-line report).
+        """
+        try:
+            super().__init__(**values)
+        except ValidationError as e:
+            raise ConfigError(
+                "; ".join(_problem(err) for err in e.errors()),
+                hint="fix the flag or the environment variable",
+            ) from None
 
     def resolved_backend(self) -> Literal["openai", "embedded", "fake"]:
         """`auto` means: a configured endpoint or key selects openai, otherwise embedded."""
         if self.backend != "auto":
             return self.backend
         return "openai" if (self.base_url or self.api_key) else "embedded"
+
+
+def _problem(err: Any) -> str:
+    """`SUMMARIZER_X / --x: VALUE is ...` for one pydantic error."""
+    field = str(err["loc"][0]) if err.get("loc") else "?"
+    field = {"SUMMARIZER_BASE_URL": "base_url", "OPENAI_BASE_URL": "base_url"}.get(field, field)
+    names = [_ENV.get(field, f"SUMMARIZER_{field.upper()}"), FLAGS.get(field, "")]
+    where = " / ".join(n for n in names if n)
+    kind, ctx, value = err.get("type", ""), err.get("ctx") or {}, err.get("input")
+    shown = repr(value) if kind in _PARSING else str(value)
+    if kind == "int_parsing":
+        what = "is not a valid integer"
+    elif kind == "float_parsing":
+        what = "is not a number"
+    elif kind == "literal_error":
+        what = f"is not one of {ctx.get('expected')}"
+    elif kind == "greater_than_equal":
+        what = f"is less than {_number(ctx.get('ge'))}"
+    elif kind == "greater_than":
+        what = f"is not greater than {_number(ctx.get('gt'))}"
+    else:
+        what = f"is not valid ({err.get('msg', kind)})"
+    return f"{where}: {shown} {what}"
+
+
+def _number(value: object) -> object:
+    return int(value) if isinstance(value, float) and value.is_integer() else value

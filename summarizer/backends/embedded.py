@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from summarizer.backends.base import Completion, Message, T
-from summarizer.backends.weights import MODELS, ensure_model
+from summarizer.backends.weights import MODELS, ensure_model, file_sha256
 from summarizer.errors import ModelNotFoundError
 from summarizer.settings import Settings
 
@@ -64,7 +64,13 @@ class EmbeddedBackend:
                 raise ModelNotFoundError(
                     f"Model file {path} does not exist", hint="check --model or SUMMARIZER_MODEL"
                 )
-            return path, path.stem, ""
+            try:
+                return path, path.stem, file_sha256(path)
+            except OSError as e:
+                raise ModelNotFoundError(
+                    f"cannot read model file {path}: {e.strerror or e}",
+                    hint="check --model or SUMMARIZER_MODEL",
+                ) from e
         spec = MODELS[self.size]
         return ensure_model(self.size), spec.display_name, spec.sha256
 
@@ -145,14 +151,18 @@ class EmbeddedBackend:
         return await client.agenerate(messages, response_model, context=context)
 
     def fingerprint(self) -> dict[str, Any]:
-        """What changes the output: model file and sampling; never the per-process key."""
+        """What changes the output: the model file's content (its sha256; the pulled models'
+        is pinned) and sampling; never the per-process key. Two custom files of one name
+        are two models.
+        """
         s = self.settings
+        custom = self.settings.model is not None and self.settings.model.endswith(".gguf")
         return {
             "backend": self.name,
             "model": self.model,
-            "size": self.size if self.sha256 else None,
-            "file": self.path.name,
-            "sha256": self.sha256[:12] or None,
+            "size": None if custom else self.size,
+            "file": None if custom else self.path.name,
+            "sha256": self.sha256[:12],
             "mode": self.mode,
             "n_ctx": self.n_ctx,
             "temperature": s.temperature,

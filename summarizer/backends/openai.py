@@ -18,6 +18,7 @@ template with it, mangling any article text holding `{{`, `{%` or indented lines
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import contextvars
 import functools
@@ -26,7 +27,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import instructor
 import openai
@@ -37,6 +38,7 @@ from summarizer.backends.openai_errors import NO_KEY, ErrorMapper, chained, is_t
 from summarizer.backends.transport import Tally, Transport, answer_text, retry_after
 from summarizer.errors import MissingKeyError
 from summarizer.settings import Settings
+from summarizer.text.urls import redact_url, split_userinfo
 
 __all__ = [
     "MODES",
@@ -89,6 +91,15 @@ def _validation_context(context: dict[str, Any]) -> Iterator[None]:
         _CONTEXT.reset(token)
 
 
+def _basic_auth(userinfo: str | None) -> str | None:
+    """The Basic Authorization header of a URL's `user:password`, as httpx builds it."""
+    if not userinfo:
+        return None
+    user, _, password = userinfo.partition(":")
+    pair = f"{unquote(user)}:{unquote(password)}".encode()
+    return "Basic " + base64.b64encode(pair).decode("ascii")
+
+
 @dataclass
 class _Shared:
     """One event loop's async client and how many calls are using it."""
@@ -112,10 +123,15 @@ class OpenAIBackend:
         self.name = name
         self.model = settings.model or DEFAULT_MODEL
         self.mode: str = settings.mode or "tools"
-        self.base_url = settings.base_url or OPENAI_URL
+        given = settings.base_url or OPENAI_URL
+        # `base_url` never holds credentials (it is shown, logged, fingerprinted); a
+        # `user:password@` in the given URL is sent as Basic auth, as httpx would send it.
+        self.base_url, userinfo = split_userinfo(given)
+        self.shown_url = redact_url(given)  # what messages show: `http://***@host/v1`
+        self._basic_auth = _basic_auth(userinfo)
         self.extra_body = dict(extra_body or {})
         self._key = self._resolve_key(settings.api_key, api_key_optional)
-        self._errors = ErrorMapper(self.host, self.base_url, self.model, self._key, settings)
+        self._errors = ErrorMapper(self.host, self.shown_url, self.model, self._key, settings)
         self._transport = Transport(settings, self._errors)
         self._lock = threading.Lock()
         self._client: openai.OpenAI | None = None
@@ -126,15 +142,17 @@ class OpenAIBackend:
 
     @property
     def host(self) -> str:
-        """The endpoint's host:port, the only part of the URL that goes into fingerprints."""
-        return urlsplit(self.base_url).netloc or self.base_url
+        """The endpoint's host:port (never its userinfo), the only part of the URL that goes
+        into fingerprints.
+        """
+        return urlsplit(self.base_url).netloc.rpartition("@")[2] or redact_url(self.base_url)
 
     def _resolve_key(self, key: SecretStr | None, optional: bool) -> SecretStr:
         if key is not None and key.get_secret_value():
             return key
         if self.host == "api.openai.com" and not optional:
             raise MissingKeyError(
-                f"no API key for {self.base_url}",
+                f"no API key for {self.shown_url}",
                 hint="set OPENAI_API_KEY or pass --base-url for a local server",
             )
         return SecretStr(NO_KEY)
@@ -191,10 +209,18 @@ class OpenAIBackend:
                 await asyncio.shield(shared.client.close())
 
     def client_args(self) -> dict[str, Any]:
-        """The openai client's arguments (the key among them: keep them out of logs)."""
+        """The openai client's arguments (the key among them: keep them out of logs).
+
+        The base URL goes without its userinfo, which rides in the Authorization header
+        instead: httpx would print the URL with it in its logs and exception messages.
+        """
         key = self._key.get_secret_value()
         timeout = self.settings.timeout
-        return {"base_url": self.base_url, "api_key": key, "max_retries": 0, "timeout": timeout}
+        args: dict[str, Any] = {"base_url": self.base_url, "api_key": key, "max_retries": 0}
+        args["timeout"] = timeout
+        if self._basic_auth is not None:
+            args["default_headers"] = {"Authorization": self._basic_auth}
+        return args
 
     def close(self) -> None:
         """Close the shared sync client (an async client closes when its calls are done)."""

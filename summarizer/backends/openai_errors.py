@@ -3,7 +3,9 @@
 `endpoint_error` maps an HTTP failure (401 -> missing key, 404 -> bad model or URL, other
 4xx -> rejected, transient -> gave up after N attempts); `failure` maps what instructor raised
 (no valid answer after N attempts, cut off at max_tokens) with usage and attempts;
-`scrubbed` masks the key in an exception chain a server may have echoed it into.
+`scrubbed` masks the key in an exception chain a server may have echoed it into, and the
+userinfo of any URL in it. Every line names the endpoint by `host` and `redact_url(base_url)`:
+a `user:password@` in `--base-url` never reaches a message.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from summarizer.errors import (
     TruncatedError,
 )
 from summarizer.settings import Settings
+from summarizer.text.urls import redact_url, redact_urls
 
 if TYPE_CHECKING:
     from summarizer.backends.transport import Tally
@@ -41,13 +44,21 @@ def is_transient(exc: BaseException) -> bool:
 
 @dataclass(frozen=True)
 class ErrorMapper:
-    """One backend's error mapping: where it talks to, with which key and settings."""
+    """One backend's error mapping: where it talks to, with which key and settings.
+
+    `host` is host:port only; `base_url` is shown only through `redact_url`.
+    """
 
     host: str
     base_url: str
     model: str
     key: SecretStr
     settings: Settings
+
+    @property
+    def shown_url(self) -> str:
+        """The base URL as messages show it: any `user:password@` masked."""
+        return redact_url(self.base_url)
 
     def endpoint_error(self, exc: Exception) -> SummarizerError:
         """Our error for a failed HTTP call; never quotes the key or request headers."""
@@ -61,24 +72,28 @@ class ErrorMapper:
             )
         if status == 404:
             return ConfigError(
-                f"model {self.model!r} not found at {self.base_url}",
+                f"model {self.model!r} not found at {self.shown_url}",
                 hint="check --model, and that --base-url ends in /v1",
             )
         if status is not None and not is_transient(exc):
             detail = self.detail(exc)
             return EndpointError(f"{self.host} rejected the request: {cause(exc)}{detail}")
         tries = self.settings.transport_retries + 1
-        return EndpointError(f"{cause(exc, self.base_url)} (gave up after {tries} attempts)")
+        return EndpointError(f"{cause(exc, self.shown_url)} (gave up after {tries} attempts)")
 
     def scrubbed(self, exc: Exception) -> Exception:
-        """`exc`, its chain's messages with the key masked: a server may echo the key back,
-        and `--debug` prints the chain.
+        """`exc`, its chain's messages with the key and any URL userinfo masked: a server may
+        echo the key back, and `--debug` prints the chain.
         """
         key = self.key.get_secret_value()
-        for link in chain(exc) if key != NO_KEY else []:
-            link.args = tuple(a.replace(key, "***") if isinstance(a, str) else a for a in link.args)
+
+        def mask(text: str) -> str:
+            return redact_urls(text.replace(key, "***") if key != NO_KEY else text)
+
+        for link in chain(exc):
+            link.args = tuple(mask(a) if isinstance(a, str) else a for a in link.args)
             if isinstance(vars(link).get("message"), str):
-                vars(link)["message"] = vars(link)["message"].replace(key, "***")
+                vars(link)["message"] = mask(vars(link)["message"])
         return exc
 
     def detail(self, exc: Exception) -> str:
@@ -87,7 +102,7 @@ class ErrorMapper:
         message = body.get("message") if isinstance(body, dict) else None
         if not message:
             return ""
-        return ": " + str(message)[:200].replace(self.key.get_secret_value(), "***")
+        return ": " + redact_urls(str(message)[:200].replace(self.key.get_secret_value(), "***"))
 
     def failure(self, exc: Exception, tally: Tally) -> SummarizerError:
         """Map whatever instructor raised to our hierarchy, with usage and attempts."""

@@ -6,7 +6,8 @@ the prompt hash (system messages), the response schema's hash and the hash of al
 staged strategy's one-call-per-window is keyed per window). The runner says which case is
 running with `case_scope`, a `ContextVar` that follows asyncio tasks. Replayed answers are
 re-validated with the call's context, so grounding still runs. Nothing secret is stored: a
-`Completion` holds no key and fingerprints exclude secrets.
+`Completion` holds no key, fingerprints exclude secrets, and any URL's `user:password@` in a
+fingerprint or a recorded error is masked (`redact_urls`) when written and when read back.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, NoReturn
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.atomic import atomic_write
 from summarizer.backends.base import Backend, Completion, Message, T
 from summarizer.errors import ConfigError, EndpointError, ModelError, RefusalError, TruncatedError
 from summarizer.schema import Usage
+from summarizer.text.urls import redact_urls
 
 CURRENT_CASE: ContextVar[str | None] = ContextVar("summarizer_eval_case", default=None)
 NO_CASE = "_no_case"
@@ -84,13 +86,24 @@ def _answer(completion: Completion[Any]) -> dict[str, Any]:
     }
 
 
+def redacted(value: Any) -> Any:
+    """`value` (JSON-like) with the userinfo of every URL in its strings masked."""
+    if isinstance(value, str):
+        return redact_urls(value)
+    if isinstance(value, dict):
+        return {key: redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [redacted(item) for item in value]
+    return value
+
+
 def _failure(error: ModelError) -> dict[str, Any]:
     """A model failure, recorded so that replay fails the same way (not with a miss)."""
     return {
         "error": {
             "type": type(error).__name__,
-            "message": error.message,
-            "hint": error.hint,
+            "message": redact_urls(error.message),
+            "hint": redacted(error.hint),
             "usage": error.usage,
             "attempts": error.attempts,
             "validation_errors": error.validation_errors,
@@ -148,7 +161,7 @@ class RecordingBackend:
         case_id = CURRENT_CASE.get() or NO_CASE
         with self._lock:
             data = self._files.setdefault(
-                case_id, {"case": case_id, "fingerprint": self.fingerprint(), "calls": []}
+                case_id, {"case": case_id, "fingerprint": redacted(self.fingerprint()), "calls": []}
             )
             data["calls"] = [c for c in data["calls"] if c["key"] != key] + [entry]
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -163,6 +176,42 @@ class RecordingBackend:
         self.inner.close()
 
 
+class _RecordedKey(BaseModel):
+    model: str
+    prompt_hash: str
+    schema_hash: str
+    messages_hash: str
+
+
+class _RecordedCall(BaseModel):
+    """One recorded call, as `_answer`/`_failure` write it (a tampered file fails here)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    key: _RecordedKey
+    raw: Any = None
+    value: Any = None
+    usage: dict[str, int] = Field(default_factory=dict)
+    attempts: int = 1
+    completion_model: str | None = None
+    error: dict[str, Any] | None = None
+
+
+class _Recording(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    case: str
+    fingerprint: dict[str, Any] | None = None
+    calls: list[_RecordedCall] = Field(default_factory=list)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
 class ReplayBackend:
     """Answers from recordings; a call with no recording raises `ReplayMissError`."""
 
@@ -175,7 +224,7 @@ class ReplayBackend:
         for path in sorted(self.directory.glob("*.json")):
             data = self._read(path)
             self._calls[str(data.get("case"))] = list(data.get("calls", []))
-            prints.append(dict(data.get("fingerprint") or {}))
+            prints.append(redacted(dict(data.get("fingerprint") or {})))
         models = {str(c["key"]["model"]) for calls in self._calls.values() for c in calls}
         self._pinned = model
         self.model = model or (models.pop() if len(models) == 1 else "replay")
@@ -191,7 +240,14 @@ class ReplayBackend:
         except (OSError, ValueError) as e:
             raise ConfigError(f"{path}: unreadable recording: {e}") from e
         if not isinstance(data, dict):
-            raise ConfigError(f"{path}: not a recording file")
+            raise ConfigError(f"{path}: not a recording file", hint="re-record with --record")
+        try:
+            _Recording.model_validate(data)
+        except ValidationError as e:
+            problems = "; ".join(f"{_where(err['loc'])}: {err['msg']}" for err in e.errors())
+            raise ConfigError(
+                f"{path}: not a recording file: {problems}", hint="re-record with --record"
+            ) from None
         return dict(data)
 
     def _find(self, messages: list[Message], response_model: type[BaseModel]) -> dict[str, Any]:

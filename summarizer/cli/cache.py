@@ -14,10 +14,10 @@ app = typer.Typer(help="Manage the briefing cache (re-runs of a day make no mode
 
 @app.command("clear")
 def cache_clear(debug: DebugOpt = False) -> None:
-    """Delete every cached briefing."""
+    """Delete every cached briefing (a corrupt cache file, and copies of one, too)."""
     from summarizer.service.cache import Cache
 
-    with guarded(debug), Cache() as store:
+    with guarded(debug), Cache(on_corrupt="delete") as store:
         removed = store.clear()
         typer.echo(f"removed {removed} cached briefings from {store.path}")
 

@@ -44,6 +44,14 @@ BatchOpt = Annotated[
         "answers that fail validation are re-asked directly.",
     ),
 ]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--article-timeout",
+        help="Seconds one article may take, loading and briefing (SUMMARIZER_ARTICLE_TIMEOUT, "
+        "600); past it, that article fails and the run goes on.",
+    ),
+]
 PricesOpt = Annotated[
     Path | None, typer.Option("--price-table", help="YAML/JSON: model: {input: $, output: $}.")
 ]
@@ -64,20 +72,23 @@ def daily(
     allow_private: PrivateOpt = False,
     price_table: PricesOpt = None,
     batch: BatchOpt = False,
+    article_timeout: TimeoutOpt = None,
     debug: DebugOpt = False,
     flags: ModelFlags = NO_FLAGS,
 ) -> None:
     """Brief a day's articles into one note: OUT/DATE.md, OUT/DATE.jsonl, OUT/DATE.digest.json.
 
-    Exit codes: 0 all briefed; 4 done, but some articles failed (see the note); 2 user error.
+    Exit codes: 0 all briefed; 4 done, but some articles failed (see the note), or the run
+    briefed fewer than the day's files already hold and kept them; 2 user error; 5 another
+    run for the same day and OUT is in progress.
     """
     from summarizer.api import open_backend
     from summarizer.backends import cost
-    from summarizer.daily.run import DailyConfig, run_daily
+    from summarizer.daily.run import DailyConfig, run_daily, without_own_outputs
     from summarizer.inputs import sources as sources_mod
 
     with guarded(debug):
-        settings = flags.settings()
+        settings = flags.settings(article_timeout=article_timeout)
         config = DailyConfig(
             day=date.date() if date else dt.date.today(),
             out=out,
@@ -87,8 +98,12 @@ def daily(
             force=force,
             strategy=settings.strategy,
             prices=cost.load_price_table(price_table),
+            article_timeout=settings.article_timeout,
         )
-        entries = sources_mod.discover(sources, sources_mod.Options(allow_private=allow_private))
+        found = sources_mod.discover(sources, sources_mod.Options(allow_private=allow_private))
+        entries, skipped = without_own_outputs(found, out)
+        if skipped:
+            say_skipped(skipped, out, len(entries))
         with (
             open_backend(settings) as engine,
             open_cache(enabled=not no_cache) as store,
@@ -129,7 +144,8 @@ def progress_bar(total: int) -> Iterator[Callable[[ArticleResult], None]]:
         TextColumn("{task.fields[tokens]:,} tokens · {task.fields[cost]}"),
     )
     costs: list[float | None] = []
-    with Progress(*columns, console=err_console, transient=True) as progress:
+    quiet = not err_console.is_terminal  # no bar (and no stray blank line) in logs and pipes
+    with Progress(*columns, console=err_console, transient=True, disable=quiet) as progress:
         task = progress.add_task("briefing", total=total, tokens=0, cost="$0.0000")
 
         def on_done(result: ArticleResult) -> None:
@@ -141,13 +157,35 @@ def progress_bar(total: int) -> Iterator[Callable[[ArticleResult], None]]:
         yield on_done
 
 
+def say_skipped(skipped: int, out: Path, left: int) -> None:
+    """One line about our own notes found among the sources; none left is a user error."""
+    from summarizer.errors import UserError
+
+    notes = "note" if skipped == 1 else "notes"
+    if not left:
+        raise UserError(
+            f"no articles found: the sources hold only the {notes} this command wrote in {out}",
+            hint="pass the folder of articles, and another --out",
+        )
+    err_console.print(
+        f"note: skipped {skipped} {notes} this command wrote in {out} (--out is a source folder)",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 def show(report: DailyReport, console: Console) -> None:
-    """The note on stdout (rich Markdown); a summary and warnings on stderr."""
+    """The note on stdout (rich Markdown); a summary and warnings on stderr. When the day's
+    files were kept (the run briefed fewer), only that one line, on stderr.
+    """
     from rich.markdown import Markdown
 
     from summarizer.backends.cost import format_cost
     from summarizer.daily.note import note_body
 
+    if report.kept_previous is not None:
+        err_console.print(f"error: {report.kept_line()}", markup=False, soft_wrap=True)
+        return
     console.print(Markdown(note_body(report.note)))
     d = report.digest
     cached = sum(a.cached for a in d.articles)

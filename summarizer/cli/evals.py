@@ -200,8 +200,33 @@ def run_command(
             )
             run = _model_run(suite, settings, _backend(settings, record, replay))
             run.meta = _meta(suite, replay=replay, record=record, **run.meta)
+        if base is not None and baseline is not None:
+            warn_other_cases(baseline, base, [r.case.id for r in run.results])
         code = _finish(run, suite, out or default_out(), base, console)
     raise typer.Exit(code)
+
+
+def warn_other_cases(path: Path, baseline: dict[str, Any], scored: list[str]) -> None:
+    """One warning line when the baseline scored other cases than this run (another suite,
+    or a selection): its metrics then measure something else.
+    """
+    cases = baseline.get("cases")
+    if not isinstance(cases, list):
+        return
+    theirs = {str(c.get("id")) for c in cases if isinstance(c, dict)}
+    ours = set(scored)
+    only = [
+        f"{len(ids)} only {where}, e.g. {min(ids)}"
+        for ids, where in ((theirs - ours, "there"), (ours - theirs, "in this run"))
+        if ids
+    ]
+    if only:
+        err_console.print(
+            f"warning: the baseline {path} scored other cases ({'; '.join(only)}); "
+            "its metrics may not compare",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()

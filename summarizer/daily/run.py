@@ -1,10 +1,20 @@
 """The daily job: brief every article of the day concurrently, merge, write the note.
 
 Per article: load it (in a worker thread), look it up in the cache, else wait for a
-concurrency slot and the rate limiter, extract, then persist at once (cache + a line of
-`DIR/DATE.jsonl`, fsynced; a cached article's line is fsynced once, at the end), so a run
-killed mid-way redoes only unfinished articles. One article's failure is recorded and the
-run goes on; a configuration error stops it.
+concurrency slot and the rate limiter, extract, then persist at once (cache + a line of the
+run's JSONL, fsynced; a cached article's line is fsynced once, at the end), so a run killed
+mid-way redoes only unfinished articles (the cache has the others). One article's failure is
+recorded and the run goes on: an error, or its deadline (`article_timeout`, loading and
+briefing together) passing. A configuration error or an output that cannot be written stops
+the run, and the previous files stay as they were.
+
+One run per (folder, day) at a time (`outputs.DayFiles.locked`). Identical articles (same
+text and date) in one run are asked about once: the others wait for that answer
+(`Briefer.abrief`'s sharing; an engine of its own, `extract_fn`, dedupes itself).
+
+The day's files are replaced only by a run at least as complete as what they hold: one with
+no failed article, or one that briefed at least as many articles. Otherwise they stay, and
+the report says so (`DailyReport.kept_previous`, `kept_line`).
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
@@ -26,13 +36,14 @@ from summarizer.backends.base import Backend
 from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, add_costs, cost_usd, price_for
 from summarizer.daily.merge import SourceRef, merge_meetings, merge_tensions
 from summarizer.daily.note import ArticleInfo, Digest, FailedArticle, digest_json, render_note
-from summarizer.daily.outputs import JsonlWriter, atomic_write, write_note
-from summarizer.errors import ConfigError, ModelError, SummarizerError
+from summarizer.daily.outputs import DayFiles, JsonlWriter, atomic_write, is_own_note, write_note
+from summarizer.errors import ConfigError, ModelError, OutputError, SummarizerError
 from summarizer.inputs.sources import Entry
 from summarizer.pipeline.article import Article
 from summarizer.schema import Briefing, Usage
 from summarizer.service import Briefer
 from summarizer.service.cache import Cache
+from summarizer.settings import DEFAULT_ARTICLE_TIMEOUT
 
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
 PROMPT_TOKENS = 900  # system prompt + schema, beyond the article (for rate-limit estimates)
@@ -51,6 +62,7 @@ class DailyConfig:
     force: bool = False
     strategy: str = "whole"
     prompt: str = "briefing"
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT  # seconds per article; None: none
     prices: PriceTable = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     def path(self, suffix: str) -> Path:
@@ -120,36 +132,46 @@ class DailyRun:
         cache: Cache | None = None,
         extract_fn: Extract | None = None,
         on_done: Callable[[ArticleResult], None] | None = None,
+        jsonl: Callable[[], JsonlWriter] | None = None,
     ) -> None:
         self.backend, self.config, self.cache = backend, config, cache
         self.briefer = Briefer.of(backend, config.strategy, prompt=config.prompt, cache=cache)
         self.extract = extract_fn or self.briefer.strategy.arun
+        self._share = extract_fn is None  # another engine (the Batch API) dedupes by itself
         self.on_done = on_done or (lambda result: None)
         self.prompt_hash = self.briefer.strategy.prompt.hash
         self.strategy = self.briefer.strategy.name
         self.price = price_for(backend.model, config.prices, backend=backend.name)
+        self._open_jsonl = jsonl or (lambda: JsonlWriter(config.path(".jsonl")))
 
     async def run(self, entries: list[Entry]) -> list[ArticleResult]:
-        """Brief every entry; close the backend's async client at the end."""
+        """Brief every entry, writing each briefing's line as it completes."""
         self._slots = asyncio.Semaphore(max(1, self.config.concurrency))
         self._limiter = RateLimiter(self.config.rpm, self.config.tpm)
         try:
-            with JsonlWriter(self.config.path(".jsonl")) as self._jsonl:
+            with self._open_jsonl() as self._jsonl:
                 async with asyncio.TaskGroup() as group:
                     tasks = [group.create_task(self._one(e)) for e in entries]
         except ExceptionGroup as eg:
             raise eg.exceptions[0] from eg
-        finally:
-            await _aclose(self.backend)
         return [t.result() for t in tasks]
 
     async def _one(self, entry: Entry) -> ArticleResult:
         result = ArticleResult(entry)
+        deadline = asyncio.timeout(self.config.article_timeout)
         try:
-            result.article = self._dated(await asyncio.to_thread(entry.load))
-            await self._brief(result, result.article)
-        except ConfigError:
+            async with deadline:
+                result.article = self._dated(await asyncio.to_thread(entry.load))
+                briefing = await self._brief(result, result.article)
+            line = briefing.model_dump_json()
+            await self._jsonl.awrite(line, sync=not result.cached)  # a hit is in the cache
+        except (ConfigError, OutputError):
             raise
+        except TimeoutError as e:
+            if not deadline.expired():
+                result.error = f"{type(e).__name__}: {e}"
+            else:
+                result.error = _timed_out(self.config.article_timeout)
         except ModelError as e:
             result.error, result.usage = e.one_line(), _usage(e.usage)
             result.cost = cost_usd(result.usage, self.price)
@@ -163,13 +185,13 @@ class DailyRun:
     def _dated(self, article: Article) -> Article:
         return article if article.published else replace(article, published=self.config.day)
 
-    async def _brief(self, result: ArticleResult, article: Article) -> None:
-        result.briefing, result.cached = await self.briefer.abrief(article, self._call)
+    async def _brief(self, result: ArticleResult, article: Article) -> Briefing:
+        briefing, result.cached = await self.briefer.abrief(article, self._call, share=self._share)
+        result.briefing = briefing
         if not result.cached:
-            result.usage = result.briefing.provenance.usage
+            result.usage = briefing.provenance.usage
             result.cost = cost_usd(result.usage, self.price)
-        line = result.briefing.model_dump_json()
-        await self._jsonl.awrite(line, sync=not result.cached)  # a hit is durable in the cache
+        return briefing
 
     async def _call(self, article: Article, backend: Backend) -> Briefing:
         async with self._slots:
@@ -177,6 +199,21 @@ class DailyRun:
             briefing = await self.extract(article, self.backend)
             self._limiter.settle(slot, briefing.provenance.usage.total_tokens)
             return briefing
+
+
+def _timed_out(seconds: float | None) -> str:
+    return (
+        f"timed out after {seconds:g} s (the per-article deadline; raise it with "
+        "--article-timeout or SUMMARIZER_ARTICLE_TIMEOUT)"
+    )
+
+
+def without_own_outputs(entries: list[Entry], out: Path) -> tuple[list[Entry], int]:
+    """The entries that are not notes this command wrote into `out` (`--out` inside a source
+    folder), and how many were left out.
+    """
+    kept = [e for e in entries if e.url is not None or not is_own_note(Path(e.origin), out)]
+    return kept, len(entries) - len(kept)
 
 
 def _usage(found: dict[str, int]) -> Usage:
@@ -198,12 +235,17 @@ EXIT_FAILURES = 4  # the run completed, but some articles failed (listed in the 
 
 @dataclass(frozen=True, repr=False)
 class DailyReport:
-    """What a run produced and where it was written."""
+    """What a run produced and where it was written.
+
+    `kept_previous` is set (to how many briefed articles they hold) when the day's files
+    were kept because this run briefed fewer with some failed; then nothing was written.
+    """
 
     digest: Digest
     note: str
     note_path: Path
     results: list[ArticleResult]
+    kept_previous: int | None = None
 
     def __repr__(self) -> str:
         # Short: `asyncio.run` reprs the result it returns (twice, restoring the SIGINT
@@ -218,8 +260,20 @@ class DailyReport:
 
     @property
     def exit_code(self) -> int:
-        """0 when every article was briefed, 4 when some failed."""
+        """0 when every article was briefed, 4 when some failed (or the files were kept)."""
         return EXIT_FAILURES if self.digest.failed else EXIT_OK
+
+    def kept_line(self) -> str:
+        """The one line saying the previous files were kept ('' when they were replaced)."""
+        if self.kept_previous is None:
+            return ""
+        d = self.digest
+        first = d.failed[0].error if d.failed else "none"
+        return (
+            f"kept the previous {d.date.isoformat()}.md, .jsonl and .digest.json "
+            f"({self.kept_previous} briefed): this run briefed {len(d.articles)} and "
+            f"{len(d.failed)} failed (first: {first}) — fix the failures and run again"
+        )
 
 
 async def run_daily(
@@ -231,14 +285,31 @@ async def run_daily(
     extract_fn: Extract | None = None,
     on_done: Callable[[ArticleResult], None] | None = None,
 ) -> DailyReport:
-    """Brief, merge and write the day: `DATE.jsonl`, `DATE.digest.json`, `DATE.md`."""
-    run = DailyRun(backend, config, cache=cache, extract_fn=extract_fn, on_done=on_done)
-    results = await run.run(entries)
-    digest = build_digest(results, run)
-    note = render_note(digest)
-    atomic_write(config.path(".digest.json"), digest_json(digest))
-    path = write_note(config.path(".md"), note, force=config.force)
-    return DailyReport(digest, note, path, results)
+    """Brief, merge and write the day: `DATE.jsonl`, `DATE.digest.json`, `DATE.md` (see the
+    module docstring for the lock and when the previous files are kept).
+    """
+    files = DayFiles(config.out, config.day)
+    try:
+        with files.locked():
+            previous = files.previous_briefed()
+            run = DailyRun(
+                backend, config, cache=cache, extract_fn=extract_fn, on_done=on_done,
+                jsonl=files.writer,
+            )  # fmt: skip
+            try:
+                results = await run.run(entries)
+                digest = build_digest(results, run)
+                note = render_note(digest)
+                if digest.failed and len(digest.articles) < previous:
+                    return DailyReport(digest, note, files.note, results, kept_previous=previous)
+                files.commit_jsonl()
+                atomic_write(files.digest, digest_json(digest))
+                path = write_note(files.note, note, force=config.force)
+                return DailyReport(digest, note, path, results)
+            finally:
+                files.discard()  # gone already once committed
+    finally:
+        await _aclose(backend)
 
 
 def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:

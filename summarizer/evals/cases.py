@@ -145,14 +145,27 @@ def validation_message(origin: str, error: ValidationError) -> str:
     return "; ".join(lines)
 
 
+class _TextDates(yaml.SafeLoader):
+    """Safe YAML with dates left as text: pydantic parses them, so an unquoted impossible
+    date (`published: 2024-02-30`) is a field error naming file and field, not a crash.
+    """
+
+
+def _date_as_text(loader: _TextDates, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
 def read_yaml(path: Path, error: type[UserError] = CaseError) -> Any:
-    """Parse a YAML file; a syntax error becomes `error` naming file and line."""
+    """Parse a YAML file (dates as text); a syntax error becomes `error` naming file and line."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise error(f"{path}: cannot read: {e}") from e
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_TextDates)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else "?"

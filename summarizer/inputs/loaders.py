@@ -1,14 +1,19 @@
 """Input text -> `Article`: files, stdin, URLs, bytes; decoding, cleaning, front matter, HTML.
 
 Decisions a user may meet:
-- Decoding: a BOM (UTF-8/16/32) wins, then strict UTF-8, then a charset the HTTP server
-  declared. If all fail and the bytes look like 8-bit text (no control bytes, under 30%
-  high bytes), cp1252 is used (it covers latin-1's printable range); anything else is an
-  `InputError`, never mojibake.
+- Decoding: a BOM (UTF-8/16/32) wins, then strict UTF-8, then a declared charset: the HTTP
+  server's, else a `<meta charset=...>` (or `http-equiv` Content-Type) in the first 4 KB.
+  If all fail and the bytes look like 8-bit text (no control bytes), it is detected: under
+  30% high bytes, cp1252 (it covers latin-1's printable range); more, windows-1251 when
+  nearly all of them read as Cyrillic. Anything else is an `InputError`, never mojibake.
+- Files: only regular files are read (a device, FIFO or socket is refused, never opened),
+  and never more than the size limit (and one byte), whatever the size on disk said.
 - Cleaning: CRLF and CR become LF; control characters other than LF and TAB, and
   zero-width characters, are removed. Offsets downstream refer to `Article.text`.
 - Front matter (`---` YAML `---` at the top of text/Markdown): keys title, published
   (or date), url, language are used; other keys (source, tags, author...) are ignored.
+  Dates are read as text and then parsed, so `published: 2024-02-30` is reported as not
+  a date (YAML itself would fail on it).
 - An explicit `published=` always wins over a date found in the input (the user knows).
 - A URL input records the final fetched URL, not the page's canonical link.
 """
@@ -17,16 +22,19 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import os
 import re
+import stat
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO
 
 import trafilatura
 import yaml
 
 from summarizer.errors import InputError
+from summarizer.inputs.decoding import decode
 from summarizer.inputs.fetch import fetch_url, format_mb
 from summarizer.pipeline.article import Article
 
@@ -36,26 +44,10 @@ MAX_TITLE_CHARS = 150
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_MAGIC = (
-    (b"%PDF-", "a PDF file"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"PK\x03\x04", "a ZIP archive (or .docx/.epub)"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-)
-_BINARY_HINT = "save or export it as plain text (.txt) first"
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _STRIP = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _HTML_LANG = re.compile(r"<html[^>]*\slang=[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+MAX_HTML_DEPTH = 255  # lxml stops nesting elements at 256 levels: deeper text is lost
 
 _STOPWORDS = {
     "en": "the and of to in is that with for was on said from by has are will this it",
@@ -74,7 +66,7 @@ def load(
     *,
     published: dt.date | None = None,
     stdin: BinaryIO | None = None,
-    allow_private: bool = True,
+    allow_private: bool = False,
     timeout: float = 20,
 ) -> Article:
     """Load an article from a path, an http(s) URL, or `-` (stdin bytes)."""
@@ -146,47 +138,24 @@ def detect_language(text: str) -> str | None:
     return best
 
 
-def decode(data: bytes, name: str, encoding: str | None = None) -> str:
-    """Bytes -> str by the rules in the module docstring; `InputError` if it is not text."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return _try_decode(data, codec, name)
-    _reject_binary(data, name)
-    for codec in filter(None, ("utf-8", encoding)):
-        try:
-            return data.decode(codec)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    high = sum(b >= 0x80 for b in data)
-    if not _CONTROL_BYTES.search(data) and high < 0.3 * len(data):
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            pass
-    raise InputError(f"{name} is not valid UTF-8 text", hint="re-save it as UTF-8")
-
-
-def _try_decode(data: bytes, codec: str, name: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as e:
-        raise InputError(f"{name} is not valid {codec} text", hint="re-save it as UTF-8") from e
-
-
-def _reject_binary(data: bytes, name: str) -> None:
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise InputError(f"{name} looks like {what}, not text", hint=_BINARY_HINT)
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name} looks like a binary file, not text", hint=_BINARY_HINT)
-
-
 def _check_size(name: str, size: int, limit: int) -> None:
     if size > limit:
+        shown, most = format_mb(size), format_mb(limit)
+        if shown == most:  # "2.0 MB; the limit is 2.0 MB" says nothing: show the bytes
+            shown, most = f"{size:,} bytes", f"{limit:,} bytes"
         raise InputError(
-            f"{name} is {format_mb(size)}; the limit is {format_mb(limit)}",
-            hint="split it into smaller files",
+            f"{name} is {shown}; the limit is {most}", hint="split it into smaller files"
         )
+
+
+def read_capped(stream: IO[bytes], name: str, limit: int) -> bytes:
+    """At most `limit` bytes of `stream`; `InputError` if there is more (reads limit + 1)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(
+            f"{name} is over the limit of {limit:,} bytes", hint="split it into smaller files"
+        )
+    return data
 
 
 def _from_path(path: Path, published: dt.date | None) -> Article:
@@ -198,13 +167,26 @@ def _from_path(path: Path, published: dt.date | None) -> Article:
         )
     html = True if path.suffix.lower() in HTML_SUFFIXES else None  # else sniff the content
     try:
-        with path.open("rb") as f:  # refuse a huge file from its head, without reading it all
+        _require_regular(path, path.stat().st_mode)
+        # O_NONBLOCK: should the path turn into a FIFO after the check, open does not wait
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+            info = os.fstat(f.fileno())
+            _require_regular(path, info.st_mode)
             limit = MAX_HTML_BYTES if html or _sniff_html(f.read(512)) else MAX_BYTES
-        _check_size(str(path), path.stat().st_size, limit)
-        data = path.read_bytes()
+            _check_size(str(path), info.st_size, limit)  # refused from its size, unread
+            f.seek(0)
+            data = read_capped(f, str(path), limit)
     except OSError as e:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from e
     return _from_bytes(data, name=str(path), origin=str(path), published=published, html=html)
+
+
+def _require_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise InputError(
+            f"{path} is not a regular file (a device, FIFO or socket)",
+            hint="pass a text file, or - to read standard input",
+        )
 
 
 def _from_bytes(
@@ -237,6 +219,19 @@ def _sniff_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
+class TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML with dates and times left as text: we parse them, so an impossible date
+    (`2024-02-30`) is our one-line error, not an exception from inside YAML.
+    """
+
+
+def _date_as_text(loader: TextDatesLoader, node: yaml.Node) -> str:
+    return str(node.value)
+
+
+TextDatesLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
 def _from_plain(text: str, name: str) -> Article:
     meta, body = _front_matter(text, name)
     body = body.strip()
@@ -256,7 +251,7 @@ def _front_matter(text: str, name: str) -> tuple[dict[str, object], str]:
     if not match:
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = yaml.load(match.group(1), Loader=TextDatesLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
@@ -297,6 +292,11 @@ def _meta_date(meta: dict[str, object], name: str) -> dt.date | None:
 def _from_html(html: str, name: str, url: str | None) -> Article:
     body = trafilatura.extract(html, url=url, include_comments=False, favor_precision=True)
     text = clean(body or "").strip()
+    if not text and _nesting_depth(html) > MAX_HTML_DEPTH:
+        raise InputError(
+            f"cannot read {name}: its HTML is nested too deeply (over {MAX_HTML_DEPTH} levels)",
+            hint="copy the article text into a .txt file and pass that",
+        )
     if not text:
         raise InputError(
             f"no article text found in {name} (the page may need JavaScript)",
@@ -319,3 +319,18 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+def _nesting_depth(html: str) -> int:
+    """How deep the parsed page's elements nest (the parser stops at 256)."""
+    from trafilatura.utils import load_html
+
+    tree: Any = load_html(html)
+    if tree is None:
+        return 0
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node)
+    return deepest

@@ -9,6 +9,11 @@ is the Briefing JSON. The database lives in `platformdirs.user_cache_dir("summar
 `aget`/`aput`, which run it in a worker thread. Commits are `synchronous=NORMAL`: they
 survive the process crashing (a killed run keeps what it cached) but not a power loss,
 which at worst costs re-asking the model; no fsync per lookup (each counts a hit).
+
+A corrupt database (not SQLite at all, or a damaged page found by any lookup or write) is
+moved aside to `briefings.sqlite3.corrupt-<UTC time>` with one warning line naming both
+files, and an empty cache takes its place: the run goes on, asking the model again.
+`clear` (`on_corrupt="delete"`) deletes a corrupt file instead, and every moved-aside copy.
 """
 
 from __future__ import annotations
@@ -20,11 +25,12 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import platformdirs
 from pydantic import ValidationError
@@ -33,6 +39,8 @@ from summarizer.errors import ConfigError
 from summarizer.schema import Briefing
 
 DB_NAME = "briefings.sqlite3"
+CORRUPT = ".corrupt-"  # `briefings.sqlite3.corrupt-<UTC time>`: a corrupt file moved aside
+R = TypeVar("R")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS briefings (
     key TEXT PRIMARY KEY, value TEXT NOT NULL, model TEXT, created_at TEXT NOT NULL
@@ -81,38 +89,129 @@ class CacheStats:
     misses: int
 
 
-class Cache:
-    """Briefings by key in one SQLite file; safe to share between asyncio tasks."""
+def _stderr(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr, flush=True)
 
-    def __init__(self, path: Path | None = None) -> None:
+
+def is_corrupt(error: sqlite3.Error) -> bool:
+    """True when SQLite says the file is damaged or not a database at all."""
+    name = str(getattr(error, "sqlite_errorname", ""))
+    return name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB"
+
+
+class Cache:
+    """Briefings by key in one SQLite file; safe to share between asyncio tasks.
+
+    `warn` receives the one-line warning about a corrupt file (default: stderr, prefixed
+    `warning: `); `on_corrupt` says whether such a file is moved aside or deleted.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        warn: Callable[[str], None] | None = None,
+        on_corrupt: Literal["move", "delete"] = "move",
+    ) -> None:
         self.path = path or cache_dir() / DB_NAME
+        self._warn = warn or _stderr
+        self._on_corrupt = on_corrupt
+        self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")  # see the module docstring
-            self._db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as e:
-            raise ConfigError(
-                f"cannot open the cache at {self.path}: {e}",
-                hint="set SUMMARIZER_CACHE_DIR to a writable folder, or pass --no-cache",
-            ) from e
-        self._lock = threading.Lock()
+        except OSError as e:
+            raise self._unusable(e) from e
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        """Connect and create the tables; a corrupt file is set aside once and made anew."""
+        for attempt in range(2):
+            db: sqlite3.Connection | None = None
+            try:
+                db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # see the module docstring
+                db.executescript(_SCHEMA)
+                return db
+            except sqlite3.Error as e:
+                if db is not None:
+                    db.close()
+                if attempt or not is_corrupt(e):
+                    raise self._unusable(e) from e
+                self._set_aside(e)
+        raise AssertionError("unreachable")
+
+    def _unusable(self, error: Exception) -> ConfigError:
+        return ConfigError(
+            f"cannot open the cache at {self.path}: {error}",
+            hint="set SUMMARIZER_CACHE_DIR to a writable folder, or pass --no-cache",
+        )
+
+    def _set_aside(self, error: sqlite3.Error) -> None:
+        """Move (or delete) the corrupt file and its WAL; warn in one line."""
+        for extra in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            extra.unlink(missing_ok=True)
+        if self._on_corrupt == "delete":
+            self.path.unlink(missing_ok=True)
+            self._warn(f"the briefing cache {self.path} is corrupt ({error}); deleted it")
+            return
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{self.path.name}{CORRUPT}{stamp}")
+        for n in range(2, 100):
+            if not aside.exists():
+                break
+            aside = self.path.with_name(f"{self.path.name}{CORRUPT}{stamp}-{n}")
+        os.replace(self.path, aside)
+        self._warn(
+            f"the briefing cache {self.path} is corrupt ({error}); moved it to {aside} and "
+            f"started an empty one — delete {aside.name} when you like"
+        )
+
+    def _guarded(self, work: Callable[[], R], fallback: R) -> R:
+        """Run `work` (the lock held); on corruption set the file aside, reopen, return
+        `fallback` (a lookup is a miss) — or, for a write, do it again on the new file.
+        """
+        try:
+            return work()
+        except sqlite3.DatabaseError as e:
+            if not is_corrupt(e):
+                raise
+            self._db.close()
+            try:
+                self._set_aside(e)
+            except OSError as moved:
+                raise self._unusable(moved) from e
+            self._db = self._open()
+            return fallback
 
     def get(self, key: str) -> Briefing | None:
         """The cached briefing, or None; counts a hit or a miss."""
-        with self._lock, self._db:
-            row = self._db.execute("SELECT value FROM briefings WHERE key = ?", (key,)).fetchone()
-            found = _parse(row[0]) if row else None
-            self._count("hits" if found else "misses")
-        return found
+
+        def lookup() -> Briefing | None:
+            with self._db:
+                row = self._db.execute(
+                    "SELECT value FROM briefings WHERE key = ?", (key,)
+                ).fetchone()
+                found = _parse(row[0]) if row else None
+                self._count("hits" if found else "misses")
+            return found
+
+        with self._lock:
+            return self._guarded(lookup, None)
 
     def put(self, key: str, briefing: Briefing) -> None:
         """Store (or replace) one briefing; committed before returning."""
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         row = (key, briefing.model_dump_json(), briefing.provenance.model, now)
-        with self._lock, self._db:
-            self._db.execute("INSERT OR REPLACE INTO briefings VALUES (?, ?, ?, ?)", row)
+
+        def store() -> bool:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO briefings VALUES (?, ?, ?, ?)", row)
+            return True
+
+        with self._lock:
+            if not self._guarded(store, False):
+                store()
 
     async def aget(self, key: str) -> Briefing | None:
         """`get` in a worker thread."""
@@ -124,20 +223,34 @@ class Cache:
 
     def stats(self) -> CacheStats:
         """Entries, file size, and hits/misses recorded since the last clear."""
-        with self._lock:
+
+        def count() -> tuple[int, dict[str, int]]:
             entries = self._db.execute("SELECT COUNT(*) FROM briefings").fetchone()[0]
-            counts = dict(self._db.execute("SELECT name, value FROM counters").fetchall())
+            return int(entries), dict(self._db.execute("SELECT name, value FROM counters"))
+
+        empty: tuple[int, dict[str, int]] = (0, {})
+        with self._lock:
+            entries, counts = self._guarded(count, empty)
         size = sum(p.stat().st_size for p in self._files() if p.exists())
         return CacheStats(self.path, entries, size, counts.get("hits", 0), counts.get("misses", 0))
 
     def clear(self) -> int:
-        """Delete every entry and reset the counters; return how many entries were removed."""
-        with self._lock, self._db:
-            removed = self._db.execute("DELETE FROM briefings").rowcount
-            self._db.execute("DELETE FROM counters")
-        with self._lock:
+        """Delete every entry (and every moved-aside corrupt copy) and reset the counters;
+        return how many entries were removed.
+        """
+
+        def delete() -> int:
+            with self._db:
+                removed = self._db.execute("DELETE FROM briefings").rowcount
+                self._db.execute("DELETE FROM counters")
             self._db.execute("VACUUM")
-        return int(removed)
+            return int(removed)
+
+        with self._lock:
+            removed = self._guarded(delete, 0)
+        for copy in self.path.parent.glob(f"{self.path.name}{CORRUPT}*"):
+            copy.unlink(missing_ok=True)
+        return removed
 
     def close(self) -> None:
         """Close the connection."""

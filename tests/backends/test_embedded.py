@@ -49,12 +49,13 @@ def test_fingerprint_without_loading(tmp_path: Path, monkeypatch: pytest.MonkeyP
     backend.close()
 
 
-def test_custom_gguf_path_is_used(tmp_path: Path) -> None:
+def test_custom_gguf_path_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUMMARIZER_MODELS_DIR", str(tmp_path / "models"))  # the hash record
     weights = tmp_path / "my-model.gguf"
     weights.write_bytes(b"GGUF")
     backend = EmbeddedBackend(Settings(model=str(weights)))
     assert (backend.path, backend.model) == (weights, "my-model")
-    assert backend.fingerprint()["sha256"] is None
+    assert backend.fingerprint()["sha256"] == "b83633aa7853"  # sha256 of b"GGUF", not the name
 
 
 def test_context_size_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

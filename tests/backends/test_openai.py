@@ -360,3 +360,28 @@ async def test_agenerate_retries_and_reasks(make: Any, fake_server: Any) -> None
 def _served_tokens(server: FakeOpenAIServer, content: Any) -> int:
     replies = [chat_completion(r, Reply(content=content)) for r in server.requests]
     return sum(int(r["usage"]["total_tokens"]) for r in replies)
+
+
+def test_base_url_userinfo_is_sent_as_basic_auth_and_never_shown(
+    make: Any, fake_server: Any
+) -> None:
+    url = fake_server.base_url.replace("http://", "http://alice:s%40cret@")
+    backend = make(base_url=url)
+    port = fake_server.base_url.split(":")[2].split("/")[0]
+    assert backend.host == f"127.0.0.1:{port}" and backend.fingerprint()["base_url"] == backend.host
+    assert backend.base_url == fake_server.base_url and "cret" not in repr(backend)
+    args = backend.client_args()
+    assert args["base_url"] == fake_server.base_url
+    assert args["default_headers"] == {"Authorization": "Basic YWxpY2U6c0BjcmV0"}  # alice:s@cret
+    fake_server.set_script([Reply(status=404, code="model_not_found")])
+    with pytest.raises(ConfigError) as caught:
+        backend.generate(MESSAGES, Pick, context=CONTEXT)
+    masked = fake_server.base_url.replace("http://", "http://***@")
+    assert caught.value.one_line().startswith(f"model 'fake' not found at {masked} — ")
+    assert "default_headers" not in make().client_args()
+
+
+def test_no_key_error_masks_the_url_userinfo() -> None:
+    with pytest.raises(MissingKeyError) as caught:
+        OpenAIBackend(Settings(backend="openai", base_url="https://u:pw@api.openai.com/v1"))
+    assert caught.value.message == "no API key for https://***@api.openai.com/v1"

@@ -125,3 +125,35 @@ def test_model_failures_are_recorded_and_replayed(tmp_path: Any) -> None:
     assert info.value.attempts == 2
     assert info.value.usage["total_tokens"] > 0
     assert any("not in the article" in e for e in info.value.validation_errors)
+
+
+class _UrlBackend(FakeBackend):
+    """A backend whose fingerprint and failures carry a URL with credentials."""
+
+    def fingerprint(self) -> dict[str, Any]:
+        return super().fingerprint() | {"endpoint": "http://alice:s3cret@10.0.0.5/v1"}
+
+
+def test_recordings_mask_url_userinfo_written_and_read(tmp_path: Any) -> None:
+    recorder = RecordingBackend(_UrlBackend([{"word": "alpha"}]), tmp_path)
+    with case_scope("01-case"):
+        recorder.generate(_msgs("w"), Echo, context={"article": "alpha"})
+    stored = (tmp_path / "01-case.json").read_text()
+    assert "s3cret" not in stored and "alice" not in stored
+    assert json.loads(stored)["fingerprint"]["endpoint"] == "http://***@10.0.0.5/v1"
+    old = json.loads(stored)  # a recording made before the masking
+    old["fingerprint"]["endpoint"] = "http://alice:s3cret@10.0.0.5/v1"
+    (tmp_path / "01-case.json").write_text(json.dumps(old))
+    assert ReplayBackend(tmp_path).fingerprint()["endpoint"] == "http://***@10.0.0.5/v1"
+
+
+def test_recorded_failures_mask_url_userinfo(tmp_path: Any) -> None:
+    class Failing(FakeBackend):
+        def generate(self, *args: Any, **kwargs: Any) -> Any:
+            raise ModelError("HTTP 500 at http://alice:s3cret@h/v1", hint="see http://a:b@h/")
+
+    recorder = RecordingBackend(Failing([]), tmp_path)
+    with case_scope("01-case"), pytest.raises(ModelError):
+        recorder.generate(_msgs("w"), Echo, context={"article": "alpha"})
+    error = json.loads((tmp_path / "01-case.json").read_text())["calls"][0]["error"]
+    assert (error["message"], error["hint"]) == ("HTTP 500 at http://***@h/v1", "see http://***@h/")

@@ -261,14 +261,14 @@ def test_url_error(route: str, site: str, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(article.load.__kwdefaults__, "timeout", 0.5)  # the CLI's fetch timeout
     url = site + route
     start = time.monotonic()
-    result = invoke("brief", url, "--json", "--backend", "fake")
+    result = invoke("brief", url, "--json", "--allow-private", "--backend", "fake")
     assert time.monotonic() - start < 2.0
     assert_error(result, 2, URL_CASES[route].replace("{url}", url))
 
 
 def test_50_mb_stream_is_cut_off_early(site: str) -> None:
     _Site.sent.clear()
-    result = invoke("brief", f"{site}/huge", "--backend", "fake")
+    result = invoke("brief", f"{site}/huge", "--allow-private", "--backend", "fake")
     assert result.exit_code == 2
     deadline = time.monotonic() + 5
     while not _Site.sent and time.monotonic() < deadline:
@@ -337,3 +337,128 @@ def test_model_failure_prints_no_partial_json(fake_server: FakeOpenAIServer) -> 
     url = fake_server.base_url
     result = invoke("brief", ARTICLE, "--json", "--backend", "openai", "--base-url", url)
     assert_error(result, 3, f"error: HTTP 500 at {url} (gave up after 6 attempts)")
+
+
+# --- issue 13: tracebacks and misleading lines ---------------------------------------------------
+
+
+def test_one_byte_over_the_limit_shows_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "over.txt"
+    path.write_bytes(b"w" * (article.MAX_BYTES + 1))
+    result = invoke("brief", path, "--json", "--backend", "fake")
+    assert_error(
+        result,
+        2,
+        f"error: {path} is 2,000,001 bytes; the limit is 2,000,000 bytes — split it into smaller "
+        "files",
+    )
+
+
+def test_a_device_is_refused_without_reading_it() -> None:
+    start = time.monotonic()
+    result = invoke("brief", "/dev/zero", "--json", "--backend", "fake")
+    assert time.monotonic() - start < 2
+    assert_error(
+        result,
+        2,
+        "error: /dev/zero is not a regular file (a device, FIFO or socket) — pass a text file, "
+        "or - to read standard input",
+    )
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    result = invoke("brief", fifo, "--json", "--backend", "fake")
+    assert time.monotonic() - start < 2
+    assert_error(
+        result,
+        2,
+        f"error: {fifo} is not a regular file (a device, FIFO or socket) — pass a text file, or "
+        "- to read standard input",
+    )
+
+
+def test_reads_are_capped_at_the_limit() -> None:
+    """Whatever the size on disk said, no more than the limit (and one byte) is read."""
+    import io
+
+    stream = io.BytesIO(b"w" * 10_000)
+    with pytest.raises(article.InputError) as info:
+        article.read_capped(stream, "growing.txt", 100)
+    assert info.value.one_line() == (
+        "growing.txt is over the limit of 100 bytes — split it into smaller files"
+    )
+    assert stream.tell() == 101
+
+
+CONFIG_CASES: dict[str, tuple[dict[str, str], list[str], str]] = {
+    "SUMMARIZER_MAX_RETRIES=abc": (
+        {"SUMMARIZER_MAX_RETRIES": "abc"},
+        [],
+        "error: SUMMARIZER_MAX_RETRIES / --max-retries: 'abc' is not a valid integer — fix the "
+        "flag or the environment variable",
+    ),
+    "SUMMARIZER_BACKEND=bogus": (
+        {"SUMMARIZER_BACKEND": "bogus"},
+        [],
+        "error: SUMMARIZER_BACKEND / --backend: 'bogus' is not one of 'auto', 'openai', "
+        "'embedded' or 'fake' — fix the flag or the environment variable",
+    ),
+    "--max-retries -1": (
+        {},
+        ["--max-retries", "-1"],
+        "error: SUMMARIZER_MAX_RETRIES / --max-retries: -1 is less than 0 — fix the flag or the "
+        "environment variable",
+    ),
+    "SUMMARIZER_ARTICLE_TIMEOUT=0": (
+        {"SUMMARIZER_ARTICLE_TIMEOUT": "0"},
+        [],
+        "error: SUMMARIZER_ARTICLE_TIMEOUT / --article-timeout: 0 is not greater than 0 — fix "
+        "the flag or the environment variable",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CONFIG_CASES))
+def test_bad_setting_is_one_line(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    env, flags, line = CONFIG_CASES[name]
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    result = invoke("brief", ARTICLE, "--json", "--backend", "fake", *flags)
+    if "--backend" in line:  # the flag would hide the environment variable
+        result = invoke("brief", ARTICLE, "--json", *flags)
+    assert_error(result, 2, line)
+
+
+def test_a_tampered_replay_is_one_line(tmp_path: Path, gold: Any) -> None:
+    cases, replays = tmp_path / "cases", tmp_path / "replays"
+    gold.write(cases, gold.standard())
+    replays.mkdir()
+    recording = replays / "01-standard.json"
+    recording.write_text(json.dumps({"case": "01-standard", "fingerprint": {}, "calls": "xyz"}))
+    args = ["--cases", cases, "--replay", replays, "--out", tmp_path / "o"]
+    result = invoke("eval", *args, "--backend", "fake")
+    assert_error(
+        result,
+        2,
+        f"error: {recording}: not a recording file: calls: Input should be a valid list — "
+        "re-record with --record",
+    )
+
+
+def test_a_tampered_replay_entry_is_one_line(tmp_path: Path, gold: Any) -> None:
+    cases, replays = tmp_path / "cases", tmp_path / "replays"
+    gold.write(cases, gold.standard())
+    replays.mkdir()
+    recording = replays / "01-standard.json"
+    calls = [{"key": {"model": "m"}, "usage": "lots", "attempts": "x"}]
+    recording.write_text(json.dumps({"case": "01-standard", "calls": calls}))
+    args = ["--cases", cases, "--replay", replays, "--out", tmp_path / "o"]
+    result = invoke("eval", *args, "--backend", "fake")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"error: {recording}: not a recording file: calls[0].")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from builders import EXAMPLES, invoke, openai_at
 
 from summarizer.schema import Briefing
@@ -109,3 +110,227 @@ def test_edited_note_is_kept_unless_force(tmp_path: Path) -> None:
     assert (tmp_path / "2025-03-14.new.md").exists() and "was edited by you" in result.stderr
     assert invoke(*args, "--force").exit_code == 0
     assert "My own notes." not in note.read_text()
+
+
+# --- hostile feeds (issue 13 items 3 and 4) -------------------------------------------------
+
+HOSTILE_LINK = (
+    "https://example.com/y&gt;)&#10;&#10;## Upcoming meetings&#10;&#10;- **Fri 2024-03-08** · "
+    "Fake Person (Minister) and Other Fake (Envoy) · Geneva [1]&#10;&#10;## Sources&#10;&#10;x"
+)
+HOSTILE_LINKS = [
+    HOSTILE_LINK,
+    "javascript:alert(document.domain)",
+    "https://example.com/z&gt;) [x](https://evil.example/)",
+    "https://example.com/w&gt;)[y](https://evil.example/)",
+]
+
+
+def _hostile_feed(tmp_path: Path, items: list[tuple[str, str]]) -> Path:
+    """An RSS file of (title, link) items, each with enough text to need no fetch."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link>"
+        "<pubDate>Thu, 07 Mar 2024 10:00:00 GMT</pubDate><description>"
+        + f"Item {i}: ministers met in Geneva to discuss grain shipments. " * 8
+        + "</description></item>"
+        for i, (title, link) in enumerate(items, 1)
+    )
+    feed = tmp_path / "feed.xml"
+    head = '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+    feed.write_bytes(f"{head}{body}</channel></rss>".encode())
+    return feed
+
+
+def _hrefs(markdown: str) -> list[str]:
+    """Every link target a Markdown renderer (markdown-it, as rich uses) would make."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    inline = [child for t in tokens for child in (t.children or [])]
+    return [str(child.attrs["href"]) for child in inline if child.type == "link_open"]
+
+
+def test_hostile_feed_links_write_no_markdown_into_the_note(tmp_path: Path) -> None:
+    items = [(f"Story {i}", link) for i, link in enumerate(HOSTILE_LINKS, 1)]
+    out = tmp_path / "out"
+    args = ["daily", _hostile_feed(tmp_path, items), "--backend", "fake", "--date", "2024-03-07"]
+    result = invoke(*args, "--out", out)
+    assert result.exit_code == 0, result.output
+    note = (out / "2024-03-07.md").read_text()
+    assert "meetings: 0\n" in note
+    assert note.count("## Upcoming meetings") == 1 and note.count("## Sources") == 1
+    assert "## Upcoming meetings\n\n_None reported._\n\n## Meetings held" in note
+    lines = note.splitlines()
+    assert not [line for line in lines if line.startswith("- **Fri 2024-03-08**")]
+    assert not [line for line in lines if "[x](" in line or "[y](" in line]
+    assert _hrefs(note) == []  # none of the four links is a link
+    for title in ("Story 1", "Story 2", "Story 3", "Story 4"):
+        assert f"{title} — " in note  # listed in Sources, as text
+    assert "Fake Person" not in result.stdout.split("Meetings held")[0]
+
+
+def test_escape_sequences_in_a_feed_title_reach_neither_stdout_nor_the_outputs(
+    tmp_path: Path,
+) -> None:
+    feed = _hostile_feed(tmp_path, [("\x1b]0;PWNED\x07\x1b[2JTalks in Geneva", "https://n.test/1")])
+    out = tmp_path / "out"
+    args = ["daily", feed, "--backend", "fake", "--date", "2024-03-07", "--out", out]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Talks in Geneva" in result.stdout
+    for name in ("2024-03-07.md", "2024-03-07.jsonl", "2024-03-07.digest.json"):
+        text = (out / name).read_text()
+        assert "\x1b" not in text and "\\u001b" not in text and "PWNED" not in text, name
+    assert "1. [Talks in Geneva](<https://n.test/1>) — " in (out / "2024-03-07.md").read_text()
+
+
+# --- issue 13: a second run, a failed re-run, --out, our own notes ---------------------------
+
+
+def _dead_endpoint() -> str:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if not p.name.startswith(".")}
+
+
+def test_a_second_run_while_one_is_running_exits_5(
+    examples_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    import asyncio
+    import datetime as dt
+    import os
+    import threading
+
+    from summarizer.backends.openai import OpenAIBackend
+    from summarizer.daily.run import DailyConfig, run_daily
+    from summarizer.inputs.sources import discover
+    from summarizer.settings import Settings
+    from summarizer.testing.server import Reply
+
+    examples_server.set_script([Reply(delay=0.3)])
+    settings = Settings(backend="openai", base_url=examples_server.base_url, model="fake")
+    out = tmp_path / "out"
+    config = DailyConfig(day=dt.date(2025, 3, 14), out=out)
+    job = run_daily(discover([str(EXAMPLES)]), OpenAIBackend(settings), config)
+    first = threading.Thread(target=asyncio.run, args=(job,))
+    first.start()
+    try:
+        while not examples_server.requests:  # the first run holds the lock
+            first.join(0.01)
+        holder = (out / ".2025-03-14.lock").read_text().strip()
+        result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)))
+    finally:
+        first.join(20)
+    assert holder.startswith(f"pid {os.getpid()}, started ")
+    assert (result.exit_code, result.stdout) == (5, "")
+    assert result.stderr == (
+        f"error: another daily run for 2025-03-14 is writing to {out} ({holder}) — wait "
+        "for it to finish, or pass another --out\n"
+    )
+    assert len(examples_server.requests) == 5
+    lines = (out / "2025-03-14.jsonl").read_text().splitlines()
+    assert len(lines) == 5 and all(Briefing.model_validate_json(x) for x in lines)
+
+
+def test_a_failed_rerun_keeps_the_complete_files(
+    examples_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert invoke(*_daily_args(out, examples_server, str(EXAMPLES))).exit_code == 0
+    before = _snapshot(out)
+    dead = _dead_endpoint()
+    args = ["daily", EXAMPLES, "--date", DAY, "--out", out, "--no-cache"]
+    result = invoke(*args, "--backend", "openai", "--base-url", dead, "--model", "fake")
+    assert (result.exit_code, result.stdout) == (4, "")
+    assert result.stderr == (
+        "error: kept the previous 2025-03-14.md, .jsonl and .digest.json (5 briefed): this run "
+        f"briefed 0 and 5 failed (first: connection refused at {dead} (gave up after 6 "
+        "attempts)) — fix the failures and run again\n"
+    )
+    assert _snapshot(out) == before
+
+
+def test_a_rejected_key_on_rerun_keeps_the_complete_files(
+    examples_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    from summarizer.testing.server import Reply
+
+    out = tmp_path / "out"
+    assert invoke(*_daily_args(out, examples_server, str(EXAMPLES))).exit_code == 0
+    before = _snapshot(out)
+    examples_server.set_script([Reply(status=401, error="bad key")])
+    result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)), "--no-cache")
+    assert result.exit_code == 2 and result.stderr.startswith("error: API key rejected by ")
+    assert _snapshot(out) == before
+
+
+def test_out_naming_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("mine")
+    result = invoke("daily", EXAMPLES, "--backend", "fake", "--date", DAY, "--out", out)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"error: --out {out} is a file, not a folder — pass a folder for the day's notes\n"
+    )
+    assert out.read_text() == "mine"
+
+
+def test_out_inside_the_source_folder_skips_our_own_notes(tmp_path: Path) -> None:
+    folder = tmp_path / "day"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.xml"))
+    args = ["daily", folder, "--backend", "fake", "--out", folder]
+    assert invoke(*args, "--date", "2025-03-13").exit_code == 0
+    result = invoke(*args, "--date", DAY)
+    assert result.exit_code == 0, result.output
+    assert "5 briefed" in result.stderr
+    assert "note: skipped 1 note this command wrote in " in result.stderr
+    assert "sources: 5\n" in (folder / "2025-03-14.md").read_text()
+
+
+def test_article_timeout_flag(examples_server: FakeOpenAIServer, tmp_path: Path) -> None:
+    from summarizer.testing.server import Reply
+
+    examples_server.set_script([Reply(delay=3)])
+    args = [*_daily_args(tmp_path, examples_server, str(EXAMPLES)), "--article-timeout", "0.3"]
+    import time
+
+    start = time.monotonic()
+    result = invoke(*args)
+    assert time.monotonic() - start < 3
+    assert result.exit_code == 4, result.output
+    note = (tmp_path / "2025-03-14.md").read_text()
+    assert note.count("timed out after 0.3 s (the per-article deadline") == 5
+
+
+def test_a_full_disk_while_writing_the_jsonl_is_one_line(
+    examples_server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    from summarizer.daily import outputs
+
+    out = tmp_path / "out"
+    assert invoke(*_daily_args(out, examples_server, str(EXAMPLES))).exit_code == 0
+    before = _snapshot(out)
+    real = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".jsonl.partial"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, data)
+
+    monkeypatch.setattr(outputs.os, "write", full)
+    result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)))
+    monkeypatch.setattr(outputs.os, "write", real)
+    assert (result.exit_code, result.stdout) == (2, "")
+    jsonl = out / "2025-03-14.jsonl"
+    assert result.stderr == f"error: cannot write {jsonl}: No space left on device\n"
+    assert _snapshot(out) == before

@@ -7,6 +7,7 @@ test's folder and every captured stream and log record is searched for it.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -269,3 +270,118 @@ def test_eval_with_a_failing_rename_writes_no_partial_report(
     assert result.stderr.startswith(f"error: cannot write {out}/report.json: ")
     assert result.stderr.count("\n") == 1
     assert list(out.iterdir()) == []
+
+
+# --- credentials in --base-url: used for the connection, never shown or stored ------------------
+
+URL_PASSWORD = "pw-URL-SENTINEL-4242"
+URL_USER = "alice-USER-SENTINEL"
+
+
+def _with_userinfo(server: FakeOpenAIServer) -> str:
+    return server.base_url.replace("http://", f"http://{URL_USER}:{URL_PASSWORD}@")
+
+
+def _url_flags(server: FakeOpenAIServer) -> list[str]:
+    return ["--backend", "openai", "--base-url", _with_userinfo(server), "--model", "fake"]
+
+
+def _url_leaks(root: Path, texts: list[str]) -> list[str]:
+    """Where the URL's userinfo shows: captured texts by number, files under `root` by path."""
+    found = [f"output #{i}" for i, t in enumerate(texts) if URL_PASSWORD in t or URL_USER in t]
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            if URL_PASSWORD.encode() in data or URL_USER.encode() in data:
+                found.append(str(path.relative_to(root)))
+    return found
+
+
+def test_base_url_userinfo_is_never_shown_or_stored(
+    fake_server: FakeOpenAIServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "01-berg.yaml").write_text(CASE, encoding="utf-8")
+    texts: list[str] = []
+    exits = {200: 0, 500: 3, 404: 2, 401: 2, 400: 3}
+    for status, code in exits.items():
+        for debug in ([], ["--debug"]):
+            fake_server.set_script([GOOD if status == 200 else Reply(status=status)])
+            args = ["brief", article, "--no-cache", "--json", *debug]
+            done = invoke(*args, *_url_flags(fake_server))
+            texts += [done.stdout, done.stderr]
+            assert done.exit_code == code, (status, done.output)
+    fake_server.set_script([Reply(status=500)])
+    failed = invoke("brief", article, "--no-cache", *_url_flags(fake_server))
+    masked = fake_server.base_url.replace("http://", "http://***@")
+    assert failed.stderr == f"error: HTTP 500 at {masked} (gave up after 2 attempts)\n"
+    fake_server.set_script([GOOD])
+    record = ["eval", "--cases", cases, "--record", tmp_path / "rec", "--out", tmp_path / "r1"]
+    recorded = invoke(*record, *_url_flags(fake_server))
+    assert recorded.exit_code == 0, recorded.output
+    replay = ["eval", "--cases", cases, "--replay", tmp_path / "rec", "--out", tmp_path / "r2"]
+    replayed = invoke(*replay)
+    assert replayed.exit_code == 0, replayed.output
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "01-good.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "02-bad.txt").write_text("FAIL\n\n" + TEXT, encoding="utf-8")
+    fake_server.set_script(
+        lambda body: Reply(status=500) if "FAIL" in str(body) else Reply(content=GOOD)
+    )
+    daily = ["daily", folder, "--date", "2025-03-14", "--out", tmp_path / "notes", "--debug"]
+    ran = invoke(*daily, *_url_flags(fake_server))
+    assert ran.exit_code == 4, ran.output  # the 500 article failed and is listed in the note
+    note = (tmp_path / "notes" / "2025-03-14.md").read_text()
+    assert "HTTP 500 at http://" in note and "@127.0.0.1:" in note  # masked (and escaped)
+    texts += [failed.stderr, recorded.output, replayed.output, ran.output, caplog.text]
+    report = json.loads((tmp_path / "r1" / "report.json").read_text())
+    assert report["fingerprint"]["base_url"] == fake_server.base_url.split("/")[2]
+    assert _url_leaks(tmp_path, texts) == []
+
+
+def test_base_url_credentials_are_sent_as_basic_auth(
+    fake_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    import httpx2  # the http client openai 3 speaks through
+
+    sent: list[str | None] = []
+    real = httpx2.HTTPTransport.handle_request
+
+    def spy(self: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
+        sent.append(request.headers.get("authorization"))
+        return real(self, request)
+
+    monkeypatch.setattr(httpx2.HTTPTransport, "handle_request", spy)
+    settings = Settings(backend="openai", base_url=_with_userinfo(fake_server), model="fake")
+    backend = OpenAIBackend(settings)
+    fake_server.set_script([GOOD])
+    WholeStrategy().run(load_text(TEXT), backend)
+    backend.close()
+    token = base64.b64encode(f"{URL_USER}:{URL_PASSWORD}".encode()).decode()
+    assert sent == [f"Basic {token}"]
+    assert URL_PASSWORD not in repr(backend) + str(backend.fingerprint())
+
+
+def test_debug_logging_in_a_real_process_never_shows_url_userinfo(
+    fake_server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(TEXT, encoding="utf-8")
+    outputs = []
+    for script in ([GOOD], [Reply(status=500)], [Reply(status=404, code="model_not_found")]):
+        fake_server.set_script(script)
+        args = ["brief", str(article), "--no-cache", "--json", "--debug", *_url_flags(fake_server)]
+        done = subprocess.run(
+            [sys.executable, "-c", "from summarizer.cli.app import main; main()", *args],
+            capture_output=True, text=True, env=dict(os.environ), timeout=60, check=False,
+        )  # fmt: skip
+        outputs.append(done.stdout + done.stderr)
+    assert "DEBUG" in outputs[0] and "Traceback" in outputs[1]
+    assert _url_leaks(tmp_path, outputs) == []

@@ -249,7 +249,7 @@ def test_load_text() -> None:
 
 def test_load_text_size_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(article, "MAX_BYTES", 10)
-    with pytest.raises(InputError, match="text is 0.0 MB; the limit is 0.0 MB"):
+    with pytest.raises(InputError, match="text is 11 bytes; the limit is 10 bytes"):
         load_text("x" * 11)
 
 
