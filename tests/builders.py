@@ -8,10 +8,13 @@ test folder.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -341,3 +344,24 @@ def responder(request: dict[str, Any]) -> Reply:
     text = article_of(request)
     key = next((k for k in DRAFTS if k in text), None)
     return Reply(content=DRAFTS[key] if key else {"summary": "Nothing.", "meetings": []})
+
+
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up (timeout, size limit, refused redirect) is expected."""
+
+
+@contextlib.contextmanager
+def serve_local(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A local HTTP server on 127.0.0.1 with a free port, in a background thread: its URL."""
+    server = LocalServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from builders import BAD_INPUTS, invoke
+from builders import BAD_INPUTS, invoke, serve_local
 from click.testing import Result
 
 from summarizer.inputs import loaders as article
@@ -224,21 +223,11 @@ class _Site(BaseHTTPRequestHandler):
             _Site.sent.append(sent)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that give up are expected."""
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), _Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    """A local HTTP server on 127.0.0.1 (see `builders.serve_local`)."""
+    with serve_local(_Site) as url:
+        yield url
 
 
 URL_CASES: dict[str, str] = {

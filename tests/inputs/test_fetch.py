@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import LocalServer, serve_local
 
 from summarizer.errors import FetchError
 from summarizer.inputs import fetch
@@ -108,23 +109,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Keep test output quiet."""
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that gave up (timeout, size limit) is expected here."""
-
-
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """A local HTTP server on 127.0.0.1 with a free port, in a background thread."""
-    server = _Server(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    """A local HTTP server on 127.0.0.1 (see `builders.serve_local`)."""
+    with serve_local(_Handler) as url:
+        yield url
 
 
 PUBLIC = "93.184.216.34"  # stands for a public site; `net` sends it to the local server
@@ -341,7 +330,7 @@ def tls_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     )  # fmt: skip
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    server = _Server(("127.0.0.1", 0), _Handler)
+    server = LocalServer(("127.0.0.1", 0), _Handler)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
