@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from click.testing import Result
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from typer.testing import CliRunner
 
 from summarizer.cli.app import app
@@ -365,3 +366,18 @@ def serve_local(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+class Pick(BaseModel):
+    """A city named in the article: a response model whose validator reads the context."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    city: str
+
+    @field_validator("city")
+    @classmethod
+    def _in_article(cls, value: str, info: ValidationInfo) -> str:
+        if value not in (info.context or {}).get("article", ""):
+            raise ValueError(f"{value!r} is not in the article")
+        return value

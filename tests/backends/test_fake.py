@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from builders import Pick
 
 from summarizer.backends import get_backend
 from summarizer.backends.fake import EMPTY_DRAFT, FakeBackend
@@ -13,21 +13,6 @@ from summarizer.settings import Settings
 
 ASK = [{"role": "user", "content": "Which city? Talks in Rome."}]
 CONTEXT = {"article": "Talks in Rome."}
-
-
-class Pick(BaseModel):
-    """A city named in the article."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    city: str
-
-    @field_validator("city")
-    @classmethod
-    def _in_article(cls, value: str, info: ValidationInfo) -> str:
-        if value not in (info.context or {}).get("article", ""):
-            raise ValueError(f"{value!r} is not in the article")
-        return value
 
 
 def test_invalid_reply_is_reasked_with_the_error_text() -> None:

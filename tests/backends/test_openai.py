@@ -13,8 +13,8 @@ from typing import Any
 
 import openai
 import pytest
+from builders import Pick
 from instructor.v2.providers.openai.schema import generate_openai_schema
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from summarizer.backends.openai import OpenAIBackend, retry_after
 from summarizer.errors import (
@@ -43,21 +43,6 @@ DRAFT = {
     ],
     "tensions": [],
 }
-
-
-class Pick(BaseModel):
-    """A city named in the article."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    city: str
-
-    @field_validator("city")
-    @classmethod
-    def _in_article(cls, value: str, info: ValidationInfo) -> str:
-        if value not in (info.context or {}).get("article", ""):
-            raise ValueError(f"{value!r} is not in the article")
-        return value
 
 
 @pytest.fixture
