@@ -108,7 +108,8 @@ def test_no_time_words_means_when_is_null() -> None:
 def test_system_prompt_is_identical_for_every_call_and_article() -> None:
     prompt = prompts.load("staged")
     other = Article(text="Anna Berg met Piotr Nowak in Warsaw on Friday, the ministry said.")
-    asks = [(a, article) for article in (ARTICLE, other) for a in plan(article).asks]
+    planned = [plan(article) for article in (ARTICLE, other)]
+    asks = [(a, q.article) for q in planned for a in q.asks]  # offsets into the reading view
     messages = [build_messages(a, article, prompt) for a, article in asks]
     assert len(messages) == 2  # ARTICLE's two windows are batched into one call
     assert len({m[0]["content"] for m in messages}) == 1

@@ -38,6 +38,7 @@ from summarizer.strategies.staged.questions import (
 )
 from summarizer.strategies.staged.spans import Sentence
 from summarizer.strategies.staged.windows import build_windows
+from summarizer.text import layout
 
 __all__ = ["Questions", "StagedStrategy", "plan"]
 
@@ -46,17 +47,26 @@ PROMPT = "staged"
 
 @dataclass(frozen=True)
 class Questions:
-    """What will be asked about one article: its sentences and the asks (one per call)."""
+    """What will be asked about one article: its sentences and the asks (one per call).
+
+    Offsets in `sentences` and `asks` point into `article.text`, the reading view of the
+    article as given (`text.layout`); `view.original` maps them into the text as given.
+    """
 
     sentences: list[Sentence]
     asks: list[Ask]
+    article: Article
+    view: layout.View
 
 
 def plan(article: Article) -> Questions:
-    """Analyze the article, keep the windows holding a candidate, batch them into asks.
+    """Read the article as paragraphs (`text.layout`), analyze it, keep the windows holding
+    a candidate, batch them into asks.
 
     A trigger sentence shared by two windows is asked about once (in the first).
     """
+    view = layout.read(article.text)
+    article = replace(article, text=view.text)
     sentences = analyze(article.text)
     asked: set[int] = set()
     asks = []
@@ -67,7 +77,7 @@ def plan(article: Article) -> Questions:
         options = replace(options, candidates=fresh)
         if options.askable:
             asks.append((window, options))
-    return Questions(sentences, batch(asks))
+    return Questions(sentences, batch(asks), article, view)
 
 
 class StagedStrategy(Strategy):
@@ -93,7 +103,7 @@ class StagedStrategy(Strategy):
         """One call per batch of candidate windows; none when no sentence holds a candidate."""
         questions = plan(article)
         calls = [
-            Call(build_messages(ask, article, self._prompt), answer_model(ask.options))
+            Call(build_messages(ask, questions.article, self._prompt), answer_model(ask.options))
             for ask in questions.asks
         ]
         return Plan(calls, state=questions)
@@ -105,4 +115,5 @@ class StagedStrategy(Strategy):
         for ask, result in zip(questions.asks, results, strict=True):
             if result is not None:
                 found += assemble.found_meetings(result.value, ask.options)
-        return Drafts(meetings=found, summary=assemble.summary(questions.sentences, article))
+        summary = assemble.summary(questions.sentences, questions.article)
+        return Drafts(meetings=found, summary=summary)

@@ -116,6 +116,8 @@ _TITLE = re.compile(
 _CALENDAR = frozenset([*dates.MONTH_NAMES, *dates.WEEKDAYS, "jan", "feb", "mar", "apr", "jun",
                        "jul", "aug", "sep", "sept", "oct", "nov", "dec"])  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|his|her|their|its|both|our|my|your)\s+", re.IGNORECASE)
+
+
 def find_trigger(sentence: str) -> str | None:
     """The meeting trigger (its lemma, a key of `TRIGGERS`) in `sentence`, else None.
 
