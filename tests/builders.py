@@ -386,7 +386,10 @@ class Pick(BaseModel):
 
 def hard_wrap(text: str, width: int = 65, indent: str = "    ") -> str:
     """`text` as newswire and plain-text feeds carry it: each line of `text` a paragraph,
-    wrapped at `width` columns (at spaces and after hyphens), its first line indented.
+    wrapped at `width` columns at spaces, its first line indented.
     """
     paragraphs = [line for line in text.split("\n") if line.strip()]
-    return "\n".join(textwrap.fill(p, width, initial_indent=indent) for p in paragraphs) + "\n"
+    lines = (
+        textwrap.fill(p, width, initial_indent=indent, break_on_hyphens=False) for p in paragraphs
+    )
+    return "\n".join(lines) + "\n"

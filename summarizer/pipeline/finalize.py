@@ -38,6 +38,7 @@ from summarizer.schema import (
     Usage,
     When,
 )
+from summarizer.text import places
 from summarizer.text.fold import fold, has_phrase
 from summarizer.text.normalize import find_quote
 from summarizer.text.places import keep_mentioned, mentioned
@@ -74,12 +75,30 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     mention.city = city if corrections.located(mention.city, stated) else None
     country = keep_mentioned(mention.country, stated)
     mention.country = country if country != mention.city else None
+    _place_from_data(mention, article.text)
     data = data_only(article.text)
     mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
     mention.agenda = [a for a in mention.agenda if grounding.phrase_grounded(a, data)]
     if not grounding.phrase_grounded(mention.context_event, data):
         mention.context_event = None
     return mention
+
+
+def _place_from_data(mention: MeetingMention, article: str) -> None:
+    """The gazetteer decides what a place is: a country is never a city ("in Azerbaijan" is
+    the country), a city is a proper name, and a real city's country is the city's, not a
+    participant's nationality ("talks in Jeddah" are in Saudi Arabia, "in Bonn" in Germany).
+    An unknown city (an invented one, a venue town the data lacks) keeps the stated country.
+    """
+    city = mention.city
+    if city and places.is_country(city):
+        mention.city, mention.country = None, places.country_named(city)
+    elif city and not city[:1].isupper():
+        mention.city = None
+    elif city:
+        mention.country = places.city_country(city, article) or mention.country
+    if mention.country and places.country_named(mention.country):
+        mention.country = places.country_named(mention.country)
 
 
 def _as_data(evidence: list[str], article: Article) -> str:

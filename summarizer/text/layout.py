@@ -10,8 +10,9 @@ furniture lines dropped, and for every character of the view the offset in the t
 Whether a line break is a wrap or a paragraph is read from the text itself, as a typesetter
 would: the text is hard-wrapped when most of its lines end near one width, and then a break
 is a paragraph only after a blank line, before an indented line, or after a line the next
-word would have fitted on. A word split at a hyphen at the end of a line ("vice-" /
-"ministers") is joined without a space.
+word would have fitted on. Every other break is a space. A line ending in a hyphen is not
+joined to the next without one: "cease- fire" in the source and "vice-" / "ministers" wrapped
+cannot be told apart, and the text as written wins.
 """
 
 from __future__ import annotations
@@ -87,9 +88,8 @@ def read(text: str) -> View:
             continue
         lead = start + len(line) - len(line.lstrip())
         if previous is not None and width and _continues(previous, line, width):
-            if not (previous.endswith("-") and previous[-2:-1].strip() and body[:1].isalnum()):
-                out.append(" ")
-                index.append(lead - 1)
+            out.append(" ")
+            index.append(lead - 1)
         elif out:
             out.append("\n")
             index.append(lead - 1)

@@ -10,7 +10,7 @@ from typing import Any
 from builders import STRAW_TEXT as TEXT
 
 from summarizer.pipeline.article import Article
-from summarizer.pipeline.finalize import merge, same_day, to_meeting
+from summarizer.pipeline.finalize import correct, merge, same_day, to_meeting
 from summarizer.pipeline.mentions import MeetingMention as Found
 from summarizer.schema import Participant
 
@@ -59,3 +59,24 @@ def test_a_date_read_from_a_neighbouring_sentence_does_not_split_a_meeting() -> 
     )
     [merged] = merge([own, follow_up])
     assert (merged.when_text, merged.date) == ("Monday", dt.date(2003, 2, 3))
+
+
+def test_places_are_decided_by_the_gazetteer() -> None:
+    text = (
+        "Ukrainian officials met Marco Rubio in Jeddah on Tuesday. The generals will meet in "
+        "Azerbaijan on Thursday, Russian officials said. Tillerson will meet Lavrov in Bonn, "
+        "Germany. Saudi Arabia hosted the talks."
+    )
+    article = Article(text=text, published=dt.date(2025, 3, 11))
+    sentences = text.split(". ")
+    jeddah = correct(
+        _found([STRAW, IVANOV], evidence=[sentences[0]], city="Jeddah", country="Ukraine"), article
+    )
+    assert (jeddah.city, jeddah.country) == ("Jeddah", "Saudi Arabia")  # not a side's nationality
+    baku = correct(
+        _found([STRAW, IVANOV], evidence=[sentences[1]], city="Azerbaijan", country="Russia"),
+        article,
+    )
+    assert (baku.city, baku.country) == (None, "Azerbaijan")  # a country is never a city
+    bonn = correct(_found([STRAW, IVANOV], evidence=[sentences[2]], city="Bonn"), article)
+    assert (bonn.city, bonn.country) == ("Bonn", "Germany")

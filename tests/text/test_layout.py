@@ -34,10 +34,16 @@ def test_a_blank_line_also_starts_a_paragraph() -> None:
     assert read(blank_separated).text == PARAGRAPHS
 
 
-def test_a_word_split_at_its_hyphen_is_joined_without_a_space() -> None:
-    wrapped = hard_wrap(PARAGRAPHS, width=30)
-    assert "vice-\n" in wrapped or "vice-ministers'" in wrapped
-    assert "vice-ministers'" in read(wrapped).text
+def test_a_line_ending_in_a_hyphen_keeps_the_text_as_written() -> None:
+    wrapped = (
+        "Officials said on Monday that the two sides had agreed a cease-\n"
+        "fire that held through the night in the capital and the north\n"
+        "of the country, where fighting had gone on for three weeks and\n"
+        "more than forty people were killed, the ministry said later.\n"
+    )
+    assert (
+        "a cease- fire that held" in read(wrapped).text
+    )  # "cease- fire" or "cease-fire": unknowable
 
 
 def test_view_offsets_point_into_the_text_as_given() -> None:

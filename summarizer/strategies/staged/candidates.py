@@ -57,6 +57,9 @@ _TRIGGER_FORMS = {
     "confer": "confer confers conferred conferring",
     "call": "call calls called calling",
     "phone": "phone phoned telephone telephoned",
+    # "spoke with Putin", "speaking to his counterpart": a call or a talk (5 real stories)
+    "speak": "spoke with|spoke to|speaks with|speaks to|speaking with|speaking to|speak with|"
+    "speak to|spoken with|spoken to",
     "videoconference": "videoconference video-conference teleconference",
     "sit down": "sit down|sat down|sit-down|sitting down",
     "discussion": "discussions",
