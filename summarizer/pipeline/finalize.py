@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from summarizer.backends.base import Backend
 from summarizer.pipeline import corrections, dates, grounding, names
@@ -31,6 +31,7 @@ from summarizer.schema import (
     Location,
     Meeting,
     MeetingFormat,
+    Participant,
     Provenance,
     Source,
     Tension,
@@ -143,6 +144,51 @@ def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
     return merged
 
 
+def merge_titled(mentions: list[MeetingMention]) -> list[MeetingMention]:
+    """A meeting described by titles ("the top US general and his Russian counterpart") and
+    again by names on the same date is one meeting, with the named participants: a mention
+    with unnamed sides joins a dated mention of the same date whose people include all its
+    named ones and can stand for its unnamed ones (as many, countries not in conflict). Of
+    several, the one whose people share a title word with its sides, else the next mentioned.
+    """
+    out = list(mentions)
+    for titled in list(out):
+        others = [m for m in out if m is not titled and _stands_for(m, titled)]
+        if not others:
+            continue
+        at = out.index(titled)
+        best = max(others, key=lambda m: (_title_overlap(titled, m), -abs(out.index(m) - at)))
+        out.remove(titled)
+        named = [p for p in titled.participants if p.name]
+        _absorb(best, replace(titled, participants=named))
+    return out
+
+
+def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
+    unnamed = [p for p in titled.participants if not p.name]
+    if not unnamed or any(not p.name for p in named.participants):
+        return False
+    if titled.date is None or named.date != titled.date:
+        return False
+    if titled.status != named.status and "unknown" not in (titled.status, named.status):
+        return False
+    known = [p for p in titled.participants if p.name]
+    if not all(any(names.same_person(p, q) for q in named.participants) for p in known):
+        return False
+    free = [q for q in named.participants if not any(names.same_person(p, q) for p in known)]
+    if len(free) < len(unnamed):
+        return False
+    countries = {q.country for q in free if q.country}
+    return all(not p.country or not countries or p.country in countries for p in unnamed)
+
+
+def _title_overlap(titled: MeetingMention, named: MeetingMention) -> int:
+    def title_words(people: list[Participant]) -> set[str]:
+        return {w for p in people if p.title for w in fold(p.title).split()} - {"of", "the"}
+
+    return len(title_words(titled.participants) & title_words(named.participants))
+
+
 def _absorb(target: MeetingMention, item: MeetingMention) -> None:
     extra = [
         p
@@ -219,7 +265,7 @@ def finalize(article: Article, drafts: Drafts, run: RunInfo) -> Briefing:
     return Briefing(
         source=source_of(article),
         summary=without_instructions(drafts.summary.strip()),
-        meetings=[to_meeting(m, article) for m in merge(mentions)],
+        meetings=[to_meeting(m, article) for m in merge_titled(merge(mentions))],
         tensions=[t for t in tensions if t is not None],
         provenance=Provenance(
             prompt_name=run.prompt.name,

@@ -178,11 +178,30 @@ def mentioned(phrase: str, article: str) -> bool:
     """
     if name_in_article(phrase, article):
         return True
+    country = country_named(phrase)
+    if country and country in referred_countries(article):
+        return True
     parts = fold(phrase).split()
     if len(parts) != 1 or len(parts[0]) < 5:
         return False
     stem = parts[0][:5]
     return any(w.startswith(stem) for w in words(article))
+
+
+@functools.lru_cache(maxsize=64)
+def referred_countries(article: str) -> frozenset[str]:
+    """The real countries `article` refers to by a name, a nationality word or its capital
+    ("British" and "London" refer to the United Kingdom, "Pyongyang" to North Korea).
+    """
+    found: set[str] = set()
+    tokens = _capitalized(article)
+    for n in (1, 2, 3):
+        for i in range(len(tokens) - n + 1):
+            run = " ".join(tokens[i : i + n])
+            country = country_named(run) or _demonym_country(fold(run)) or capital_of(run)
+            if country:
+                found.add(country)
+    return frozenset(found)
 
 
 def keep_mentioned(value: str | None, article: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from builders import STRAW_TEXT as TEXT
 
 from summarizer.pipeline.article import Article
-from summarizer.pipeline.finalize import correct, merge, same_day, to_meeting
+from summarizer.pipeline.finalize import correct, merge, merge_titled, same_day, to_meeting
 from summarizer.pipeline.mentions import MeetingMention as Found
 from summarizer.schema import Participant
 
@@ -80,3 +80,25 @@ def test_places_are_decided_by_the_gazetteer() -> None:
     assert (baku.city, baku.country) == (None, "Azerbaijan")  # a country is never a city
     bonn = correct(_found([STRAW, IVANOV], evidence=[sentences[2]], city="Bonn"), article)
     assert (bonn.city, bonn.country) == ("Bonn", "Germany")
+
+
+def test_a_meeting_by_titles_and_again_by_names_is_one_meeting() -> None:
+    general = Participant(title="top military general", country="United States")
+    counterpart = Participant(title="counterpart", country="Russia")
+    dunford = Participant(name="Joseph Dunford", title="General")
+    gerasimov = Participant(name="Valery Gerasimov")
+    tillerson, lavrov = Participant(name="Rex Tillerson"), Participant(name="Sergey Lavrov")
+    thursday = dt.date(2017, 2, 16)
+    mentions = [
+        _found([general, counterpart], date=thursday, status="scheduled"),
+        _found([dunford, gerasimov], date=thursday, status="scheduled"),
+        _found([tillerson, counterpart], date=thursday, status="scheduled"),
+        _found([tillerson, lavrov], date=thursday, status="scheduled"),
+    ]
+    merged = merge_titled(merge(mentions))
+    assert [[p.name for p in m.participants] for m in merged] == [
+        ["Joseph Dunford", "Valery Gerasimov"],
+        ["Rex Tillerson", "Sergey Lavrov"],
+    ]
+    other_day = _found([general, counterpart], date=dt.date(2017, 3, 1), status="scheduled")
+    assert len(merge_titled([other_day, _found([dunford, gerasimov], date=thursday)])) == 2

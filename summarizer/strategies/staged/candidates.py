@@ -309,6 +309,7 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for span in spans:
         one_word = span.label in ("ORG", "GPE", "NORP") and fold(span.text) in surnames
+        one_word = one_word and not _modifier(span, text)
         if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames | alone)):
             span = Span(span.text, span.start, span.end, "PERSON")
         if span.label == "PERSON":
@@ -327,6 +328,14 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
         if span.text and span not in kept:
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, -s.end))
+
+
+def _modifier(span: Span, text: str) -> bool:
+    """A name used as a modifier: "the Trump administration", "the Putin regime" (after "the",
+    before a lower-case noun) names a body, not the person as a side.
+    """
+    after = re.match(r"\s+[a-z]", text[span.end :]) is not None
+    return after and text[max(0, span.start - 4) : span.start].lower() == "the "
 
 
 def _looks_like_person(span: Span, text: str, surnames: set[str]) -> bool:
