@@ -75,7 +75,11 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     city = keep_mentioned(mention.city, stated)
     mention.city = city if corrections.located(mention.city, stated) else None
     country = keep_mentioned(mention.country, stated)
-    mention.country = country if country != mention.city else None
+    mention.country = country if country != mention.city and _placed(country, stated) else None
+    if mention.city is None and mention.evidence:
+        at = find_quote(article.text, mention.evidence[0])
+        before = article.text[: at[0]] if at else ""
+        mention.city = corrections.event_place(mention.evidence[0], before)
     _place_from_data(mention, article.text)
     data = data_only(article.text)
     mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
@@ -83,6 +87,16 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     if not grounding.phrase_grounded(mention.context_event, data):
         mention.context_event = None
     return mention
+
+
+def _placed(country: str | None, stated: str) -> bool:
+    """The evidence puts the meeting in `country` ("in Azerbaijan", "Bonn, Germany"), not
+    just names a side's nationality ("the Russian Foreign Ministry announced ...").
+    """
+    if not country:
+        return False
+    after_city = re.search(r"\b[A-Z][\w'’-]+,\s+" + re.escape(country) + r"\b", stated)
+    return corrections.located(country, stated) or after_city is not None
 
 
 def _place_from_data(mention: MeetingMention, article: str) -> None:

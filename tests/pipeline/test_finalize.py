@@ -102,3 +102,15 @@ def test_a_meeting_by_titles_and_again_by_names_is_one_meeting() -> None:
     ]
     other_day = _found([general, counterpart], date=dt.date(2017, 3, 1), status="scheduled")
     assert len(merge_titled([other_day, _found([dunford, gerasimov], date=thursday)])) == 2
+
+
+def test_a_sides_nationality_is_no_place_of_the_meeting() -> None:
+    text = (
+        "Marco Rubio left for a ministerial meeting in Bonn, Germany on Monday. The Russian "
+        "Foreign Ministry said Jack Straw and Sergei Ivanov will meet on the sidelines of the "
+        "conference on Thursday."
+    )
+    article = Article(text=text, published=dt.date(2017, 2, 13))
+    evidence = [text[text.index("The Russian") :]]
+    found = correct(_found([STRAW, IVANOV], evidence=evidence, country="Russia"), article)
+    assert (found.city, found.country) == ("Bonn", "Germany")
