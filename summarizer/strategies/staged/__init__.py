@@ -26,6 +26,7 @@ from typing import Any
 from summarizer.backends.base import Completion
 from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
+from summarizer.pipeline.injection import data_only
 from summarizer.pipeline.mentions import Drafts
 from summarizer.strategies.base import Call, Plan, Strategy
 from summarizer.strategies.staged import assemble
@@ -75,7 +76,7 @@ def plan(article: Article) -> Questions:
 
     A trigger sentence shared by two windows is asked about once (in the first).
     """
-    view = layout.read(article.text)
+    view = layout.read(data_only(article.text))  # injected lines blanked: never a candidate
     article = replace(article, text=view.text)
     sentences = analyze(article.text)
     asked: set[int] = set()
