@@ -12,7 +12,6 @@ import contextlib
 import copy
 import datetime as dt
 import re
-import textwrap
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -382,14 +381,3 @@ class Pick(BaseModel):
         if value not in (info.context or {}).get("article", ""):
             raise ValueError(f"{value!r} is not in the article")
         return value
-
-
-def hard_wrap(text: str, width: int = 65, indent: str = "    ") -> str:
-    """`text` as newswire and plain-text feeds carry it: each line of `text` a paragraph,
-    wrapped at `width` columns at spaces, its first line indented.
-    """
-    paragraphs = [line for line in text.split("\n") if line.strip()]
-    lines = (
-        textwrap.fill(p, width, initial_indent=indent, break_on_hyphens=False) for p in paragraphs
-    )
-    return "\n".join(lines) + "\n"

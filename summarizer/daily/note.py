@@ -59,7 +59,7 @@ class Digest(Strict):
     date: dt.date
     model: str | None = None
     prompt_hash: str | None = None
-    strategy: str = Field("whole", description="Extraction strategy (whole or staged).")
+    strategy: str = Field("whole", description="Extraction strategy (staged finds no tensions).")
     meetings: list[MergedMeeting] = Field(default_factory=list)
     tensions: list[MergedTension] = Field(default_factory=list)
     articles: list[ArticleInfo] = Field(default_factory=list)
@@ -82,7 +82,7 @@ def render_note(digest: Digest) -> str:
     parts += _section("Upcoming meetings", [meeting_line(m) for m in upcoming])
     parts += _section("Meetings held", [meeting_line(m) for m in held])
     parts += _section("Cancelled / postponed", [meeting_line(m) for m in off])
-    parts += _tension_section(digest.tensions)
+    parts += _tension_section(digest.tensions, digest.strategy)
     parts += _section("Sources", [_source_line(a) for a in digest.articles])
     if digest.failed:
         parts += _section("Failed articles", [_failed_line(f) for f in digest.failed])
@@ -174,7 +174,13 @@ def _person(p: Participant) -> str:
     return role or "?"
 
 
-def _tension_section(tensions: list[MergedTension]) -> list[str]:
+NO_TENSIONS = {
+    "staged": "_Not extracted: the staged strategy (the embedded model's default) finds meetings "
+    "only; run with `--strategy whole` for tensions._",
+}
+
+
+def _tension_section(tensions: list[MergedTension], strategy: str = "whole") -> list[str]:
     groups: dict[str, list[MergedTension]] = {}
     for t in tensions:
         key = " · ".join(sorted((escape_md(p) for p in t.parties), key=str.casefold))
@@ -182,7 +188,7 @@ def _tension_section(tensions: list[MergedTension]) -> list[str]:
     blocks = [
         "\n".join([f"### {key}", *(_tension_line(t) for t in ts)]) for key, ts in groups.items()
     ]
-    return ["## Tensions", *(blocks or ["_None reported._"])]
+    return ["## Tensions", *(blocks or [NO_TENSIONS.get(strategy, "_None reported._")])]
 
 
 def _tension_line(t: MergedTension) -> str:

@@ -37,9 +37,8 @@ def staged_passages(article: Article) -> list[str]:
     """Each staged candidate's sentence with its neighbours, as the model is asked about it."""
     from summarizer.strategies.staged import plan
 
-    questions = plan(article)
-    text, out = questions.article.text, []
-    for ask in questions.asks:
+    text, out = article.text, []
+    for ask in plan(article).asks:
         starts = {c.sentence.start for c in ask.options.candidates}
         for window in ask.windows:
             sentences = window.sentences
