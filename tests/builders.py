@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import errno
+import os
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -381,3 +383,24 @@ class Pick(BaseModel):
         if value not in (info.context or {}).get("article", ""):
             raise ValueError(f"{value!r} is not in the article")
         return value
+
+
+@contextlib.contextmanager
+def disk_full(monkeypatch: Any, suffix: str = ".jsonl.partial") -> Iterator[None]:
+    """Inside the block, every write the daily outputs make to a file whose name ends with
+    `suffix` fails with ENOSPC (a full disk); other writes go through.
+    """
+    from summarizer.daily import outputs
+
+    real = os.write
+
+    def full(fd: int, data: Any) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(suffix):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, data)
+
+    monkeypatch.setattr(outputs.os, "write", full)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(outputs.os, "write", real)

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from builders import EXAMPLES, invoke, openai_at
+from builders import EXAMPLES, disk_full, invoke, openai_at
 
 from summarizer.schema import Briefing
 from summarizer.testing.server import FakeOpenAIServer
@@ -312,24 +312,12 @@ def test_article_timeout_flag(examples_server: FakeOpenAIServer, tmp_path: Path)
 def test_a_full_disk_while_writing_the_jsonl_is_one_line(
     examples_server: FakeOpenAIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import errno
-    import os
-
-    from summarizer.daily import outputs
 
     out = tmp_path / "out"
     assert invoke(*_daily_args(out, examples_server, str(EXAMPLES))).exit_code == 0
     before = _snapshot(out)
-    real = os.write
-
-    def full(fd: int, data: bytes) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".jsonl.partial"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(fd, data)
-
-    monkeypatch.setattr(outputs.os, "write", full)
-    result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)))
-    monkeypatch.setattr(outputs.os, "write", real)
+    with disk_full(monkeypatch):
+        result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)))
     assert (result.exit_code, result.stdout) == (2, "")
     jsonl = out / "2025-03-14.jsonl"
     assert result.stderr == f"error: cannot write {jsonl}: No space left on device\n"

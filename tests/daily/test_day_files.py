@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import errno
 import json
 import os
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import EXAMPLES
+from builders import EXAMPLES, disk_full
 
 from summarizer.backends.base import Backend
 from summarizer.backends.fake import FakeBackend
@@ -172,20 +171,11 @@ def test_full_disk_while_writing_the_jsonl_is_an_output_error(
     entries = discover([str(EXAMPLES)])
     asyncio.run(run_daily(entries, FakeBackend(), _config(tmp_path)))
     before = _snapshot(tmp_path)
-    real = os.write
-
-    def full(fd: int, data: Any) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".jsonl.partial"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return real(fd, data)
-
-    monkeypatch.setattr(outputs.os, "write", full)
-    with pytest.raises(OutputError) as info:
+    with disk_full(monkeypatch), pytest.raises(OutputError) as info:
         asyncio.run(run_daily(entries, FakeBackend(), _config(tmp_path)))
     assert info.value.one_line() == (
         f"cannot write {tmp_path / '2025-03-14.jsonl'}: No space left on device"
     )
-    monkeypatch.setattr(outputs.os, "write", real)
     assert _snapshot(tmp_path) == before
 
 
