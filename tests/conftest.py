@@ -17,7 +17,8 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from builders import Gold, responder  # noqa: E402 - needs TESTS on sys.path first
+import browser  # noqa: E402 - needs TESTS on sys.path first
+from builders import Gold, responder  # noqa: E402
 
 from summarizer.backends.weights import ensure_model  # noqa: E402
 from summarizer.errors import ModelNotFoundError  # noqa: E402
@@ -96,3 +97,14 @@ def small_model() -> Path:
         return ensure_model("0.5b")
     except ModelNotFoundError as e:
         pytest.skip(f"0.5b model not pulled ({e.one_line()}); `make test` pulls it first")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[browser.Browser]:
+    """The session's headless Chromium (tests/browser.py); skips where none can be had."""
+    reason = browser.unavailable()
+    if reason:
+        pytest.skip(reason)
+    launched = browser.launch()
+    yield launched
+    launched.close()
