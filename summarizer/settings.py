@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     """Every knob of a model call. Flags override environment variables override defaults.
 
     Environment: OPENAI_API_KEY, OPENAI_BASE_URL (or SUMMARIZER_BASE_URL), SUMMARIZER_MODEL,
-    SUMMARIZER_BACKEND, SUMMARIZER_MODE, SUMMARIZER_MAX_RETRIES, SUMMARIZER_ARTICLE_TIMEOUT, ...
+    SUMMARIZER_BACKEND, SUMMARIZER_MODE, SUMMARIZER_MAX_RETRIES, SUMMARIZER_ARTICLE_TIMEOUT,
+    SUMMARIZER_CONTEXT_TOKENS, ...
     A bad value is one `ConfigError` line naming the variable and the flag.
     """
 
@@ -59,6 +60,13 @@ class Settings(BaseSettings):
     retry_max_wait: float = Field(30.0, description="Upper bound of one backoff wait, seconds.")
     embedded_size: SizeName = "1.5b"
     threads: int | None = Field(None, description="CPU threads for the embedded model.")
+    context_tokens: int | None = Field(
+        None,
+        gt=0,
+        description="The model's context window in tokens: the whole strategy splits a longer "
+        "article into chunks. Embedded: llama.cpp's n_ctx (default $SUMMARIZER_CTX or 8192); "
+        "OpenAI-compatible: unset means never split.",
+    )
     article_timeout: float = Field(
         DEFAULT_ARTICLE_TIMEOUT, gt=0, description="`daily`: seconds one article may take."
     )

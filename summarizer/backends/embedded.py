@@ -34,7 +34,7 @@ EXTRA_BODY: dict[str, Any] = {"cache_prompt": True, "repeat_penalty": 1.0}
 
 
 def context_size() -> int:
-    """Context window in tokens: $SUMMARIZER_CTX, else 8192."""
+    """Context window in tokens: $SUMMARIZER_CTX, else 8192 (`Settings.context_tokens` wins)."""
     return int(os.environ.get("SUMMARIZER_CTX") or DEFAULT_CTX)
 
 
@@ -49,7 +49,7 @@ class EmbeddedBackend:
         self.settings = settings
         self.size = settings.embedded_size
         self.path, self.model, self.sha256 = self._resolve()
-        self.n_ctx = context_size()
+        self.n_ctx = settings.context_tokens or context_size()
         self._key = secrets.token_urlsafe(16)
         self._server: Any = None
         self._delegate: OpenAIBackend | None = None

@@ -21,11 +21,13 @@ def resolved_name(name: str, backend: Backend) -> str:
 
 
 def resolve(name: str, backend: Backend, prompt: str = "briefing") -> Strategy:
-    """The strategy `name` (`auto` resolved for `backend`); `prompt` is the whole strategy's."""
+    """The strategy `name` (`auto` resolved for `backend`); `prompt` is the whole strategy's,
+    which splits articles longer than `backend`'s context (`whole.context_of`).
+    """
     if resolved_name(name, backend) == "staged":
         from summarizer.strategies.staged import StagedStrategy
 
         return StagedStrategy()
-    from summarizer.strategies.whole import WholeStrategy
+    from summarizer.strategies.whole import WholeStrategy, context_of
 
-    return WholeStrategy(prompt)
+    return WholeStrategy(prompt, context_of(backend))
