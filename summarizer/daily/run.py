@@ -16,6 +16,12 @@ The day's files are replaced only by a run at least as complete as what they hol
 no failed article, or one that briefed at least as many articles. Otherwise they stay, and
 the report says so (`DailyReport.kept_previous`, `kept_line`).
 
+With a cache, a day whose inputs and settings are unchanged since its last complete run is
+answered from its record (`daily.record`): the recorded files are written back, byte for
+byte, and nothing is loaded, briefed or merged. Otherwise entries new since that record start
+first. Extra files (`DailyConfig.pages`, e.g. an HTML page) are rendered from the digest and
+results, written like the note, and recorded with it.
+
 An article without a publication date is taken as published on the run's date.
 Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
 `Extract` (default: the strategy's own call loop); another engine plugs in by passing its own
@@ -25,15 +31,18 @@ Extraction goes through `service.Briefer` (cache keys, restamped hits) and one a
 from __future__ import annotations
 
 import asyncio
-import collections
 import datetime as dt
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from summarizer.backends.base import Backend
 from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, add_costs, cost_usd, price_for
+from summarizer.daily import record
+from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
+from summarizer.daily.limits import estimate_tokens
 from summarizer.daily.merge import SourceRef, merge_meetings, merge_tensions
 from summarizer.daily.note import ArticleInfo, Digest, FailedArticle, digest_json, render_note
 from summarizer.daily.outputs import DayFiles, JsonlWriter, atomic_write, is_own_note, write_note
@@ -46,8 +55,7 @@ from summarizer.service.cache import Cache
 from summarizer.settings import DEFAULT_ARTICLE_TIMEOUT
 
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
-PROMPT_TOKENS = 900  # system prompt + schema, beyond the article (for rate-limit estimates)
-COMPLETION_TOKENS = 600
+Page = Callable[["Digest", list["ArticleResult"]], str]  # written like the note, and recorded
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class DailyConfig:
     prompt: str = "briefing"
     article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT  # seconds per article; None: none
     prices: PriceTable = field(default_factory=lambda: dict(DEFAULT_PRICES))
+    pages: dict[str, Page] = field(default_factory=dict)  # suffix -> an extra file (".html")
 
     def path(self, suffix: str) -> Path:
         """`DIR/YYYY-MM-DD{suffix}`."""
@@ -81,44 +90,6 @@ class ArticleResult:
     cached: bool = False
     usage: Usage = field(default_factory=Usage)
     cost: float | None = 0.0
-
-
-class RateLimiter:
-    """Requests- and tokens-per-`period` limits over a sliding window (asyncio)."""
-
-    def __init__(self, rpm: int | None, tpm: int | None, *, period: float = 60.0) -> None:
-        self.rpm, self.tpm, self.period = rpm, tpm, period
-        self._window: collections.deque[list[float]] = collections.deque()
-        self._lock = asyncio.Lock()
-
-    async def acquire(self, tokens: int) -> list[float]:
-        """Wait until one more request of `tokens` fits; return its slot for `settle`."""
-        async with self._lock:
-            while (wait := self._wait(tokens)) > 0:
-                await asyncio.sleep(wait)
-            slot = [time.monotonic(), float(tokens)]
-            self._window.append(slot)
-            return slot
-
-    def settle(self, slot: list[float], tokens: int) -> None:
-        """Replace the estimate with the tokens actually used."""
-        slot[1] = float(tokens)
-
-    def _wait(self, tokens: int) -> float:
-        now = time.monotonic()
-        while self._window and self._window[0][0] <= now - self.period:
-            self._window.popleft()
-        if not self._window:
-            return 0.0
-        full = self.rpm is not None and len(self._window) >= self.rpm
-        used = sum(slot[1] for slot in self._window)
-        full = full or (self.tpm is not None and used + tokens > self.tpm)
-        return self._window[0][0] + self.period - now if full else 0.0
-
-
-def estimate_tokens(article: Article) -> int:
-    """A rough token count of one request, for the token-per-minute limit."""
-    return len(article.text) // 4 + PROMPT_TOKENS + COMPLETION_TOKENS
 
 
 class DailyRun:
@@ -144,24 +115,27 @@ class DailyRun:
         self.price = price_for(backend.model, config.prices, backend=backend.name)
         self._open_jsonl = jsonl or (lambda: JsonlWriter(config.path(".jsonl")))
 
-    async def run(self, entries: list[Entry]) -> list[ArticleResult]:
-        """Brief every entry, writing each briefing's line as it completes."""
+    async def run(self, entries: list[Entry], first: set[int] | None = None) -> list[ArticleResult]:
+        """Brief every entry, writing each briefing's line as it completes; the entries
+        numbered in `first` start first (new ones: their model calls overlap the cache reads).
+        """
         self._slots = asyncio.Semaphore(max(1, self.config.concurrency))
         self._limiter = RateLimiter(self.config.rpm, self.config.tpm)
+        order = sorted(range(len(entries)), key=lambda i: i not in (first or ()))
         try:
             with self._open_jsonl() as self._jsonl:
                 async with asyncio.TaskGroup() as group:
-                    tasks = [group.create_task(self._one(e)) for e in entries]
+                    tasks = {i: group.create_task(self._one(entries[i])) for i in order}
         except ExceptionGroup as eg:
             raise eg.exceptions[0] from eg
-        return [t.result() for t in tasks]
+        return [tasks[i].result() for i in range(len(entries))]
 
     async def _one(self, entry: Entry) -> ArticleResult:
         result = ArticleResult(entry)
         deadline = asyncio.timeout(self.config.article_timeout)
         try:
             async with deadline:
-                result.article = self._dated(await asyncio.to_thread(entry.load))
+                result.article = self.dated(await asyncio.to_thread(entry.load))
                 briefing = await self._brief(result, result.article)
             line = briefing.model_dump_json()
             await self._jsonl.awrite(line, sync=not result.cached)  # a hit is in the cache
@@ -182,7 +156,8 @@ class DailyRun:
         self.on_done(result)
         return result
 
-    def _dated(self, article: Article) -> Article:
+    def dated(self, article: Article) -> Article:
+        """The article, published on the run's day if it says no date."""
         return article if article.published else replace(article, published=self.config.day)
 
     async def _brief(self, result: ArticleResult, article: Article) -> Briefing:
@@ -239,6 +214,9 @@ class DailyReport:
 
     `kept_previous` is set (to how many briefed articles they hold) when the day's files
     were kept because this run briefed fewer with some failed; then nothing was written.
+    `from_record`: the day was answered from its record (`daily.record`): the files are the
+    recorded ones, byte for byte; `digest` is theirs as this run saw it (every article
+    cached, no tokens spent) and `results` is empty (no article was loaded or briefed).
     """
 
     digest: Digest
@@ -246,6 +224,8 @@ class DailyReport:
     note_path: Path
     results: list[ArticleResult]
     kept_previous: int | None = None
+    from_record: bool = False
+    pages: dict[str, Path] = field(default_factory=dict)  # where each of `config.pages` went
 
     def __repr__(self) -> str:
         # Short: `asyncio.run` reprs the result it returns (twice, restoring the SIGINT
@@ -291,25 +271,85 @@ async def run_daily(
     files = DayFiles(config.out, config.day)
     try:
         with files.locked():
-            previous = files.previous_briefed()
             run = DailyRun(
                 backend, config, cache=cache, extract_fn=extract_fn, on_done=on_done,
                 jsonl=files.writer,
             )  # fmt: skip
+            day = await _day_inputs(entries, run) if cache is not None else None
+            where = record.slot(config.out, config.day.isoformat())
+            known = record.recorded(cache, where) if cache is not None and day else None
+            if day and known and known.key == day.key:
+                hit = _from_record(known, files, force=config.force)
+                if hit is not None:
+                    return hit
             try:
-                results = await run.run(entries)
+                first = record.fresh(day, known) if day is not None else None
+                results = await run.run(day.entries if day else entries, first)
                 digest = build_digest(results, run)
                 note = render_note(digest)
-                if digest.failed and len(digest.articles) < previous:
+                if digest.failed and len(digest.articles) < (previous := files.previous_briefed()):
                     return DailyReport(digest, note, files.note, results, kept_previous=previous)
-                files.commit_jsonl()
-                atomic_write(files.digest, digest_json(digest))
-                path = write_note(files.note, note, force=config.force)
-                return DailyReport(digest, note, path, results)
+                outputs = {".digest.json": digest_json(digest), ".md": note}
+                outputs |= {s: page(digest, results) for s, page in config.pages.items()}
+                paths = _write(files, outputs, force=config.force)
+                if cache is not None and day is not None and not digest.failed:
+                    _record(cache, where, day, files, outputs)
+                return DailyReport(digest, note, paths.pop(".md"), results, pages=paths)
             finally:
                 files.discard()  # gone already once committed
     finally:
         await _aclose(backend)
+
+
+async def _day_inputs(entries: list[Entry], run: DailyRun) -> record.DayInputs | None:
+    """The day's key: every entry, and every setting that changes the files (not the folder,
+    concurrency, rate limits, --force or the deadline: a record is made only with no failure).
+    """
+    skip = {"out", "concurrency", "rpm", "tpm", "force", "article_timeout"}
+    options = {
+        f.name: getattr(run.config, f.name) for f in fields(run.config) if f.name not in skip
+    } | {"pages": sorted(run.config.pages)}  # their code: in the code stamp
+    settings = {"options": options, "strategy": run.briefer.identity,
+                "backend": run.briefer.fingerprint}  # fmt: skip
+    key_of = lambda article: run.briefer.key(run.dated(article))  # noqa: E731
+    return await record.day_inputs(entries, key_of, settings, run.config.article_timeout)
+
+
+def _write(files: DayFiles, outputs: dict[str, str], *, force: bool) -> dict[str, Path]:
+    """The run's JSONL, the digest, the pages, then the note; where each went."""
+    files.commit_jsonl()
+    atomic_write(files.digest, outputs[".digest.json"])
+    pages = {s: t for s, t in outputs.items() if s not in (*record.DATA, record.NOTE)}
+    day = files.day.isoformat()
+    paths = {s: write_note(files.note.with_name(day + s), t, force=force) for s, t in pages.items()}
+    return paths | {".md": write_note(files.note, outputs[".md"], force=force)}
+
+
+def _record(
+    cache: Cache, where: str, day: record.DayInputs, files: DayFiles, outputs: dict[str, str]
+) -> None:
+    """Keep the files just written as the day's record (not when the JSONL cannot be read
+    back as UTF-8: then the next run is simply not answered from a record).
+    """
+    try:
+        jsonl = files.jsonl.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    record.store(cache, where, day, {".jsonl": jsonl} | outputs)
+
+
+def _from_record(known: record.DayRecord, files: DayFiles, *, force: bool) -> DailyReport | None:
+    """Write the recorded files back and report the day as this run saw it (all cached)."""
+    try:
+        digest = Digest.model_validate_json(known.files[".digest.json"])
+    except ValidationError:
+        return None
+    paths = record.write_back(known, files.note, force=force)
+    articles = [a.model_copy(update={"cached": True}) for a in digest.articles]
+    seen = {"articles": articles, "usage": Usage(), "cost_usd": add_costs([0.0] * len(articles))}
+    note = known.files[record.NOTE]
+    view = digest.model_copy(update=seen)
+    return DailyReport(view, note, paths.pop(".md"), [], from_record=True, pages=paths)
 
 
 def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:

@@ -46,12 +46,15 @@ _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6",
 
 @dataclass(frozen=True)
 class Entry:
-    """One article to brief, not yet loaded; `origin` names it in messages."""
+    """One article to brief, not yet loaded; `origin` names it in messages. `path` is set
+    when `load` reads that one local file and nothing else (a day record hashes its bytes).
+    """
 
     origin: str
     load: Callable[[], Article]
     title: str | None = None
     url: str | None = None
+    path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def _read(path: Path) -> bytes:
 
 
 def _file_entry(path: Path) -> Entry:
-    return Entry(origin=str(path), load=partial(article_mod.load, str(path)))
+    return Entry(origin=str(path), load=partial(article_mod.load, str(path)), path=path)
 
 
 def _url_entry(url: str, opts: Options, published: dt.date | None = None) -> Entry:

@@ -37,7 +37,8 @@ class Briefer:
 
     def __init__(self, backend: Backend, strategy: Strategy, cache: Cache | None = None) -> None:
         self.backend, self.strategy, self.cache = backend, strategy, cache
-        self._fingerprint = backend.fingerprint()
+        self.fingerprint = backend.fingerprint()
+        self.identity = strategy.identity()  # once: it builds the response schemas (~7 ms)
         self._asking: dict[str, asyncio.Future[Briefing]] = {}
         self._answered: dict[str, Briefing] = {}
 
@@ -58,8 +59,8 @@ class Briefer:
         return cache_key(
             article.text,
             published=article.published,
-            strategy=self.strategy.identity(),
-            fingerprint=self._fingerprint,
+            strategy=self.identity,
+            fingerprint=self.fingerprint,
         )
 
     def brief(self, article: Article) -> Briefing:

@@ -10,6 +10,9 @@ is the Briefing JSON. The database lives in `platformdirs.user_cache_dir("summar
 survive the process crashing (a killed run keeps what it cached) but not a power loss,
 which at worst costs re-asking the model; no fsync per lookup (each counts a hit).
 
+Beside the briefings, one opaque day record per slot (`get_day`/`put_day`: a folder and a
+day; `daily.record` owns what it holds and checks it); `clear` deletes those too.
+
 A corrupt database (not SQLite at all, or a damaged page found by any lookup or write) is
 moved aside to `briefings.sqlite3.corrupt-<UTC time>` with one warning line naming both
 files, and an empty cache takes its place: the run goes on, asking the model again.
@@ -46,6 +49,9 @@ CREATE TABLE IF NOT EXISTS briefings (
     key TEXT PRIMARY KEY, value TEXT NOT NULL, model TEXT, created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS days (
+    slot TEXT PRIMARY KEY, value BLOB NOT NULL, created_at TEXT NOT NULL
+);
 """
 
 
@@ -213,6 +219,29 @@ class Cache:
             if not self._guarded(store, False):
                 store()
 
+    def get_day(self, slot: str) -> bytes | None:
+        """The day record stored under `slot`, or None (not counted as a hit or a miss)."""
+
+        def lookup() -> bytes | None:
+            row = self._db.execute("SELECT value FROM days WHERE slot = ?", (slot,)).fetchone()
+            return bytes(row[0]) if row else None
+
+        with self._lock:
+            return self._guarded(lookup, None)
+
+    def put_day(self, slot: str, value: bytes) -> None:
+        """Store (or replace) the day record of `slot`; committed before returning."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+        def store() -> bool:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO days VALUES (?, ?, ?)", (slot, value, now))
+            return True
+
+        with self._lock:
+            if not self._guarded(store, False):
+                store()
+
     async def aget(self, key: str) -> Briefing | None:
         """`get` in a worker thread."""
         return await asyncio.to_thread(self.get, key)
@@ -235,14 +264,15 @@ class Cache:
         return CacheStats(self.path, entries, size, counts.get("hits", 0), counts.get("misses", 0))
 
     def clear(self) -> int:
-        """Delete every entry (and every moved-aside corrupt copy) and reset the counters;
-        return how many entries were removed.
+        """Delete every entry and day record (and every moved-aside corrupt copy) and reset the
+        counters; return how many entries (briefings) were removed.
         """
 
         def delete() -> int:
             with self._db:
                 removed = self._db.execute("DELETE FROM briefings").rowcount
                 self._db.execute("DELETE FROM counters")
+                self._db.execute("DELETE FROM days")
             self._db.execute("VACUUM")
             return int(removed)
 

@@ -316,8 +316,8 @@ def test_a_full_disk_while_writing_the_jsonl_is_one_line(
     out = tmp_path / "out"
     assert invoke(*_daily_args(out, examples_server, str(EXAMPLES))).exit_code == 0
     before = _snapshot(out)
-    with disk_full(monkeypatch):
-        result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)))
+    with disk_full(monkeypatch):  # --no-cache: the day record would write nothing at all
+        result = invoke(*_daily_args(out, examples_server, str(EXAMPLES)), "--no-cache")
     assert (result.exit_code, result.stdout) == (2, "")
     jsonl = out / "2025-03-14.jsonl"
     assert result.stderr == f"error: cannot write {jsonl}: No space left on device\n"
