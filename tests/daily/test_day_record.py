@@ -334,6 +334,7 @@ def test_an_extra_page_is_recorded_and_kept_like_the_note(
     assert warm.from_record and page.read_text() == written  # not rendered from `results`
     page.write_text("my page\n")
     edited = _run(folder, fake_settings, out, pages={".html": _page})
-    assert edited.pages == {".html": out / "2025-03-14.new.html"}
-    assert page.read_text() == "my page\n" and edited.pages[".html"].read_text() == written
+    beside = edited.pages[".html"]  # where `write_note` puts an edited file's new text
+    assert beside != page and beside.parent == out and beside.read_text() == written
+    assert page.read_text() == "my page\n"
     assert not _run(folder, fake_settings, out).from_record  # no page asked: another day key
