@@ -17,6 +17,7 @@ from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, 
 from summarizer.service.cache import open_cache
 
 if TYPE_CHECKING:
+    from summarizer.daily.note import Digest
     from summarizer.daily.run import ArticleResult, DailyReport
 
 DateOpt = Annotated[
@@ -52,6 +53,15 @@ TimeoutOpt = Annotated[
         "600); past it, that article fails and the run goes on.",
     ),
 ]
+HtmlOpt = Annotated[
+    bool,
+    typer.Option(
+        "--html",
+        help="Also write OUT/DATE.html: one self-contained page with a timeline of the day's "
+        "meetings, the meetings and tensions with their sources, and each article with its "
+        "evidence highlighted (an edited page is kept like the note: DATE.new.html).",
+    ),
+]
 PricesOpt = Annotated[
     Path | None, typer.Option("--price-table", help="YAML/JSON: model: {input: $, output: $}.")
 ]
@@ -73,10 +83,12 @@ def daily(
     price_table: PricesOpt = None,
     batch: BatchOpt = False,
     article_timeout: TimeoutOpt = None,
+    html: HtmlOpt = False,
     debug: DebugOpt = False,
     flags: ModelFlags = NO_FLAGS,
 ) -> None:
-    """Brief a day's articles into one note: OUT/DATE.md, OUT/DATE.jsonl, OUT/DATE.digest.json.
+    """Brief a day's articles into one note: OUT/DATE.md, OUT/DATE.jsonl, OUT/DATE.digest.json
+    (and with --html the page OUT/DATE.html).
 
     Exit codes: 0 all briefed; 4 done, but some articles failed (see the note), or the run
     briefed fewer than the day's files already hold and kept them; 2 user error; 5 another
@@ -99,6 +111,7 @@ def daily(
             strategy=settings.strategy,
             prices=cost.load_price_table(price_table),
             article_timeout=settings.article_timeout,
+            pages={".html": html_page} if html else {},
         )
         found = sources_mod.discover(sources, sources_mod.Options(allow_private=allow_private))
         entries, skipped = without_own_outputs(found, out)
@@ -119,8 +132,32 @@ def daily(
             else:
                 job = run_daily(entries, engine, config, cache=store, on_done=on_done)
             report = asyncio.run(job)
-        show(report, Console(highlight=False))
+        show(report, Console(highlight=False), report.pages.get(".html"))
     raise typer.Exit(report.exit_code)
+
+
+def article_texts(digest: Digest, results: list[ArticleResult]) -> dict[int, str]:
+    """Source number -> the text of that article, as it was briefed (its quotes' offsets
+    refer to it). The digest numbers the briefed results in order; a number whose origin
+    does not match its result is left out (the page then shows that source's quotes).
+    """
+    done = [r for r in results if r.briefing is not None]
+    return {
+        info.n: r.article.text
+        for info, r in zip(digest.articles, done, strict=False)
+        if r.article is not None and info.origin == r.entry.origin
+    }
+
+
+def html_page(digest: Digest, results: list[ArticleResult]) -> str:
+    """DATE.html (`--html`): the day's page with each source's evidence marked in its text.
+
+    The run writes it beside the note, by the note's rules (atomic; an edited page is kept
+    and this one goes to DATE.new.html unless --force; nothing when the day's files are kept).
+    """
+    from summarizer.daily.note import render_html
+
+    return render_html(digest, article_texts(digest, results))
 
 
 @contextlib.contextmanager
@@ -174,9 +211,10 @@ def say_skipped(skipped: int, out: Path, left: int) -> None:
     )
 
 
-def show(report: DailyReport, console: Console) -> None:
-    """The note on stdout (rich Markdown); a summary and warnings on stderr. When the day's
-    files were kept (the run briefed fewer), only that one line, on stderr.
+def show(report: DailyReport, console: Console, page: Path | None = None) -> None:
+    """The note on stdout (rich Markdown); a summary and warnings on stderr (and where the
+    HTML `page` went). When the day's files were kept (the run briefed fewer), only that one
+    line, on stderr.
     """
     from rich.markdown import Markdown
 
@@ -202,5 +240,11 @@ def show(report: DailyReport, console: Console) -> None:
             markup=False,
             soft_wrap=True,
         )
+    if page is not None:
+        say = f"wrote {page}"
+        if page.name.endswith(".new.html"):
+            edited = page.with_name(d.date.isoformat() + ".html")
+            say = f"note: {edited} was edited by you; kept it and wrote {page.name}"
+        err_console.print(say, markup=False, soft_wrap=True)
     if d.cost_note:
         err_console.print(f"note: {d.cost_note}", markup=False, soft_wrap=True)

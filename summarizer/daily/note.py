@@ -1,4 +1,5 @@
-"""The day's outputs as text: the Markdown note and the digest JSON. Pure: no I/O here.
+"""The day's outputs as text: the Markdown note, the digest JSON and the HTML page
+(`render_html`, written by `daily --html`). Pure: no I/O here.
 
 The note has YAML front matter (date, sources, failed, model, prompt hash, tokens, cost) and
 reads well in Obsidian and on GitHub. Sections: Upcoming meetings (by resolved date, undated
@@ -11,18 +12,24 @@ Every string here came from an article, a feed or a model: the digest loses its 
 characters first, each string is written through `summarizer.render.markdown` (`escape_md`,
 `md_link`), and only a plain http(s) URL becomes a link, so no title, name, place, agenda
 item, tension or error line can open a heading, list, link, table, HTML tag or code fence.
+The HTML page escapes every string the same way through `summarizer.render.html` (jinja2
+autoescape), and links only a plain http(s) URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import yaml
+from markupsafe import Markup
 from pydantic import Field
 
 from summarizer.backends.cost import format_cost
 from summarizer.daily.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.render import html
 from summarizer.render.markdown import escape_md, link_url, md_link
 from summarizer.schema import Participant, Strict, Usage
 from summarizer.text.controls import clean_all
@@ -214,3 +221,113 @@ def _failed_line(f: FailedArticle) -> str:
 
 def _section(title: str, lines: list[str]) -> list[str]:
     return [f"## {title}", "\n".join(lines) if lines else "_None reported._"]
+
+
+# --- the HTML page ---------------------------------------------------------------------------
+
+NO_TENSIONS_HTML = {
+    "staged": "Not extracted: the staged strategy (the embedded model's default) finds meetings "
+    "only; run with --strategy whole for tensions.",
+}
+
+
+@dataclass(frozen=True)
+class TimelineDay:
+    """One date of the page's timeline and the meetings on it (`date` None: not stated)."""
+
+    label: str
+    date: dt.date | None
+    today: bool
+    items: list[html.Item] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceSection:
+    """One source article of the page: its entry, its text with the day's evidence from it
+    highlighted (None when the text is not available), and the evidence not shown there.
+    """
+
+    info: ArticleInfo
+    href: str | None
+    text: Markup | None
+    quotes: list[html.Evidence]
+    labels: list[str]
+
+
+def html_items(digest: Digest) -> tuple[list[html.Item], list[html.Item]]:
+    """The day's meetings (`m1` = the digest's first, ...) and tensions (`t1`, ...), each with
+    its evidence and the number of the source it was quoted from.
+    """
+
+    def item(label: str, value: MergedMeeting | MergedTension) -> html.Item:
+        quotes = [html.Evidence(label, q.text, q.start, q.end, q.source) for q in value.evidence]
+        return html.Item(label, value, quotes)
+
+    return (
+        [item(f"m{i}", m) for i, m in enumerate(digest.meetings, 1)],
+        [item(f"t{i}", t) for i, t in enumerate(digest.tensions, 1)],
+    )
+
+
+def timeline(meetings: list[html.Item], day: dt.date) -> list[TimelineDay]:
+    """The meetings by resolved date (then precision: a day before its week), earliest first;
+    meetings without a date last. `today` marks the note's own date.
+    """
+    groups: dict[tuple[dt.date, str] | None, list[html.Item]] = {}
+    for item in meetings:
+        when = item.value.when
+        key = (when.date, when.precision) if when.date is not None else None
+        groups.setdefault(key, []).append(item)
+    rank = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+    dated = sorted((k for k in groups if k is not None), key=lambda k: (k[0], rank[k[1]]))
+    days = [
+        TimelineDay(
+            html.resolved_text(groups[k][0].value.when), k[0], k[0] == day and k[1] == "day",
+            groups[k],
+        )
+        for k in dated
+    ]  # fmt: skip
+    if None in groups:
+        days.append(TimelineDay("Date not stated", None, False, groups[None]))
+    return days
+
+
+def source_sections(
+    digest: Digest, items: list[html.Item], texts: Mapping[int, str]
+) -> list[SourceSection]:
+    """Each briefed article with the evidence quoted from it (see `SourceSection`)."""
+    sections = []
+    for info in digest.articles:
+        evidence = [ev for item in items for ev in item.evidence if ev.source == info.n]
+        text = texts.get(info.n)
+        marked, rest = (None, evidence) if text is None else html.highlight_evidence(text, evidence)
+        labels = list(dict.fromkeys(ev.label for ev in evidence))
+        sections.append(SourceSection(info, html.safe_href(info.url), marked, rest, labels))
+    return sections
+
+
+def render_html(digest: Digest, texts: Mapping[int, str] | None = None) -> str:
+    """The day's self-contained HTML page: a timeline of the meetings by date, the meetings
+    (with the sources each was merged from) and tensions, each source article with its
+    evidence highlighted where `texts` (source number -> the article's text, the text the
+    quotes' offsets refer to) has it, else the evidence quotes themselves; failed articles;
+    provenance (model, prompt hash, strategy, tokens, cost) in the footer.
+
+    Every meeting and tension has its colour; its marks carry `data-item` (`m1`, `t1`) and
+    its rows and timeline entries `data-target`: a click marks its evidence in every source.
+    """
+    d = clean_all(digest)
+    meetings, tensions = html_items(d)
+    labels = [i.label for i in (*meetings, *tensions)]
+    return html.render_page(
+        "daily.html.j2",
+        title=f"Briefing {d.date.isoformat()}",
+        digest=d,
+        meetings=meetings,
+        tensions=tensions,
+        timeline=timeline(meetings, d.date),
+        sources=source_sections(d, [*meetings, *tensions], texts or {}),
+        no_tensions=NO_TENSIONS_HTML.get(d.strategy, "None reported."),
+        cost=format_cost(d.cost_usd),
+        colour_rules=html.colour_css(labels),
+    )

@@ -17,6 +17,7 @@ edited notes kept.
 - A note we wrote has a sidecar `.NAME.sha256` with the hash of what we wrote. If the note on
   disk no longer matches (the user edited it in Obsidian), it is not overwritten: the new note
   goes to `NAME.new.md` beside it, unless `force`. A note with no sidecar is the user's too.
+  The day's HTML page (`DATE.html`, `daily --html`) follows the same rules (`DATE.new.html`).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ __all__ = [
     "write_note",
 ]
 
-_OWN_NOTE = re.compile(r"\d{4}-\d{2}-\d{2}(?:\.new)?\.md")
+_OWN_NOTE = re.compile(r"\d{4}-\d{2}-\d{2}(?:\.new)?\.(?:md|html)")
 
 
 def sha256_text(text: str) -> str:
@@ -78,11 +79,12 @@ def user_edited(note: Path) -> bool:
 def write_note(note: Path, text: str, *, force: bool = False) -> Path:
     """Write the note atomically and record its hash; return the path actually written.
 
-    An edited note is left alone and the text goes to `NAME.new.md` (see module docstring).
+    An edited note is left alone and the text goes to `NAME.new.md` (see module docstring);
+    any other suffix is kept the same way (`DATE.html` -> `DATE.new.html`).
     """
     target = note
     if not force and user_edited(note):
-        target = note.with_name(f"{note.name.removesuffix('.md')}.new.md")
+        target = note.with_name(f"{note.stem}.new{note.suffix}")
     atomic_write(target, text)
     if target == note:
         atomic_write(sidecar(note), sha256_text(text) + "\n")
@@ -176,7 +178,9 @@ class JsonlWriter:
 
 
 def is_own_note(path: Path, out: Path) -> bool:
-    """True for a note `daily` writes into `out`: `YYYY-MM-DD.md` or `YYYY-MM-DD.new.md`."""
+    """True for a note `daily` writes into `out`: `YYYY-MM-DD.md` or `YYYY-MM-DD.new.md`, or
+    the page `YYYY-MM-DD.html` or `YYYY-MM-DD.new.html`.
+    """
     try:
         inside = path.resolve().parent == out.resolve()
     except OSError:

@@ -31,10 +31,12 @@ item the same way, without scrolling.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import pairwise
 from typing import Any
@@ -42,22 +44,45 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from summarizer.pipeline.article import Article
 from summarizer.render.markdown import link_url
-from summarizer.text.controls import clean_controls
+from summarizer.render.view import role_text
+from summarizer.schema import (
+    Briefing,
+    Location,
+    MeetingFormat,
+    Participant,
+    Provenance,
+    Quote,
+    When,
+)
+from summarizer.text.controls import clean_all, clean_controls
 
 __all__ = [
     "PALETTE",
+    "ArticleSection",
+    "Evidence",
+    "Item",
+    "article_section",
     "base_css",
+    "briefing_page",
     "colour_css",
     "colours",
     "content_security_policy",
     "environment",
     "highlight",
+    "highlight_evidence",
     "item_class",
+    "items_of",
     "locate",
+    "modality_text",
     "page_js",
+    "place_text",
+    "quote_mark",
     "render_page",
+    "resolved_text",
     "safe_href",
+    "side",
 ]
 
 PACKAGE = "summarizer.render"
@@ -87,7 +112,8 @@ _NOT_CLASS = re.compile(r"[^A-Za-z0-9_-]+")
 def environment() -> jinja2.Environment:
     """The jinja2 environment of every page: package templates, autoescape, strict undefined.
 
-    Filters: `href` (`safe_href`), `highlight`; globals: `item_class`.
+    Filters: `href` (`safe_href`), `highlight`; globals: `item_class`, `side`, `place_text`,
+    `resolved_text`, `modality_text`, `quote_mark` (the wording helpers below).
     """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader(PACKAGE, TEMPLATES),
@@ -99,7 +125,14 @@ def environment() -> jinja2.Environment:
     )
     env.filters["href"] = safe_href
     env.filters["highlight"] = highlight
-    env.globals["item_class"] = item_class
+    env.globals.update(
+        item_class=item_class,
+        side=side,
+        place_text=place_text,
+        resolved_text=resolved_text,
+        modality_text=modality_text,
+        quote_mark=quote_mark,
+    )
     return env
 
 
@@ -227,3 +260,171 @@ def highlight(text: str, spans: Sequence[tuple[int, int, str]]) -> Markup:
             ).format(cls=item_class(label), label=label, k=k, piece=piece)
         out.append(piece)
     return Markup("").join(out)
+
+
+# --- Evidence, items and the wording of their fields ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence quote of an item (`label`: "m1", "t2", ...), as stored: its text, its
+    offsets, and for a day's page the number of the source article it is from.
+    """
+
+    label: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+    source: int | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A meeting or tension as a page lists it: its label (`m1`, `t1`: the `data-item` of its
+    marks and the `data-target` of its entries), the value itself, and its evidence.
+    """
+
+    label: str
+    value: Any
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def css(self) -> str:
+        """The class carrying the item's colour (`item_class`)."""
+        return item_class(self.label)
+
+
+def highlight_evidence(text: str, evidence: Iterable[Evidence]) -> tuple[Markup, list[Evidence]]:
+    """`text` with every piece of evidence found in it highlighted (`highlight`, `locate`),
+    and the evidence that is not in it (shown apart, never guessed at).
+    """
+    spans: list[tuple[int, int, str]] = []
+    missing: list[Evidence] = []
+    for ev in evidence:
+        found = locate(text, ev.text, ev.start, ev.end)
+        if found is None:
+            missing.append(ev)
+        else:
+            spans.append((*found, ev.label))
+    return highlight(text, spans), missing
+
+
+def quote_mark(ev: Evidence) -> Markup:
+    """One quote on its own, marked as its item's evidence (for evidence without its text)."""
+    return highlight(ev.text, [(0, len(ev.text), ev.label)])
+
+
+def side(p: Participant) -> tuple[str, str]:
+    """(label, role) of a participant: the name (or title/body), then what else is known."""
+    return p.label(), role_text(p)
+
+
+def place_text(loc: Location) -> str:
+    """The stated parts of a location, venue first; '' when none is stated."""
+    return ", ".join(x for x in (loc.venue, loc.city, loc.country) if x)
+
+
+def resolved_text(when: When) -> str:
+    """The date resolved from the words, with its precision: `2017-02-16`, `week of ...`."""
+    if when.date is None:
+        return ""
+    day = when.date
+    return {
+        "day": f"{day:%a} {day.isoformat()}",
+        "week": f"week of {day.isoformat()}",
+        "month": f"{day:%B %Y}",
+        "year": f"{day:%Y}",
+    }.get(when.precision, f"{day.isoformat()} (approx.)")
+
+
+def modality_text(fmt: MeetingFormat) -> str:
+    """Modality, scope and the larger event: `in person · bilateral · on the sidelines of X`."""
+    parts = [_MODALITY.get(fmt.modality, ""), "" if fmt.scope == "unknown" else fmt.scope]
+    if fmt.context_event:
+        parts.append(f"on the sidelines of {fmt.context_event}")
+    return " · ".join(p for p in parts if p)
+
+
+_MODALITY = {"in_person": "in person", "call": "phone call", "video": "video call"}
+
+
+# --- The briefing page (`summarizer brief --html`) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArticleSection:
+    """One article of a briefing page: its metadata, highlighted text, items, provenance."""
+
+    n: int
+    title: str
+    url: str | None
+    href: str | None
+    published: dt.date | None
+    language: str | None
+    origin: str | None
+    summary: str
+    text: Markup
+    meetings: list[Item]
+    tensions: list[Item]
+    missing: list[Evidence]
+    provenance: Provenance
+
+
+def items_of(briefing: Briefing) -> tuple[list[Item], list[Item]]:
+    """The briefing's meetings (`m1`, `m2`, ...) and tensions (`t1`, ...) with their evidence."""
+
+    def evidence(label: str, quotes: list[Quote]) -> list[Evidence]:
+        return [Evidence(label, q.text, q.start, q.end) for q in quotes]
+
+    meetings = [
+        Item(f"m{i}", m, evidence(f"m{i}", m.evidence)) for i, m in enumerate(briefing.meetings, 1)
+    ]
+    tensions = [
+        Item(f"t{i}", t, evidence(f"t{i}", t.evidence)) for i, t in enumerate(briefing.tensions, 1)
+    ]
+    return meetings, tensions
+
+
+def article_section(n: int, article: Article, briefing: Briefing) -> ArticleSection:
+    """Section `n` of a briefing page: `briefing` shown over `article`'s text (its offsets
+    refer to `article.text`; a quote whose offsets do not give its text there is looked up,
+    and listed apart when it is not found).
+    """
+    b = clean_all(briefing)
+    meetings, tensions = items_of(b)
+    every = [ev for item in (*meetings, *tensions) for ev in item.evidence]
+    text, missing = highlight_evidence(article.text, every)
+    title = b.source.title or article.title or article.origin or "Untitled article"
+    url = b.source.url or article.url
+    return ArticleSection(
+        n=n,
+        title=clean_controls(title),
+        url=clean_controls(url) if url else None,
+        href=safe_href(url),
+        published=b.source.published or article.published,
+        language=b.source.language,
+        origin=clean_controls(article.origin) if article.origin else None,
+        summary=b.summary,
+        text=text,
+        meetings=meetings,
+        tensions=tensions,
+        missing=missing,
+        provenance=b.provenance,
+    )
+
+
+def briefing_page(items: Sequence[tuple[Article, Briefing]]) -> str:
+    """One self-contained page of one or more briefings, each over its article's text.
+
+    One article: the page is its briefing. Several: one `<section data-scope>` per article,
+    in the order given, with a contents list at the top; each section's labels (`m1`, `t1`)
+    are its own, and clicking an entry marks evidence in that section only.
+    """
+    if not items:
+        raise ValueError("a briefing page needs at least one briefing")
+    sections = [article_section(n, a, b) for n, (a, b) in enumerate(items, 1)]
+    labels = [i.label for s in sections for i in (*s.meetings, *s.tensions)]
+    title = sections[0].title if len(sections) == 1 else f"{len(sections)} briefings"
+    return render_page(
+        "brief.html.j2", title=title, sections=sections, colour_rules=colour_css(labels)
+    )
