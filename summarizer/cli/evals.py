@@ -2,7 +2,7 @@
 
     summarizer eval evals/suite.yaml --replay evals/replays --baseline evals/baseline.json
     summarizer eval --cases evals/cases --predictions labeler2/
-    summarizer eval compare A/report.json B/report.json
+    summarizer eval compare A/report.json B/report.json --html compare.html
 
 Exit codes: 0 pass, 1 a metric regressed (against the baseline or a suite threshold),
 2 bad input/config, 3 the model failed.
@@ -19,12 +19,14 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from summarizer.atomic import atomic_write
 from summarizer.backends.base import Backend
 from summarizer.backends.replay import RecordingBackend, ReplayBackend
 from summarizer.cli.options import NO_FLAGS, DebugOpt, ModelFlags, err_console, guarded, model_flags
 from summarizer.errors import ConfigError
 from summarizer.evals.candidates import staged_passages
 from summarizer.evals.cases import load_cases
+from summarizer.evals.compare import compare_html
 from summarizer.evals.gate import check, check_tags
 from summarizer.evals.report import load_report, write_reports
 from summarizer.evals.runner import RunResult, default_summarize, run_cases, score_predictions
@@ -69,13 +71,14 @@ def _suite(path: Path | None, cases: str | None, concurrency: int | None) -> Sui
 
 
 def _backend(settings: Settings, record: Path | None, replay: Path | None) -> Backend:
-    if record and replay:
-        raise ConfigError("--record and --replay exclude each other")
-    if replay:
+    if replay and not record:
         return ReplayBackend(replay, model=settings.model)
     from summarizer.backends import get_backend
 
     inner = get_backend(settings)
+    if record and replay:  # replay what is recorded, record only the calls it lacks
+        reuse = ReplayBackend(replay, model=inner.model)
+        return RecordingBackend(inner, record, reuse=reuse)
     return RecordingBackend(inner, record) if record else inner
 
 
@@ -162,14 +165,24 @@ def run_command(
         typer.Option("--predictions", help="Score stored <case id>.json files; no model."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Report folder [evals/reports/<UTC time>/].")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Report folder (report.json, report.md, junit.xml, report.html) "
+            "[evals/reports/<UTC time>/].",
+        ),
     ] = None,
     baseline: Annotated[
         Path | None,
         typer.Option("--baseline", help="report.json to gate on: exit 1 if a metric regressed."),
     ] = None,
     record: Annotated[
-        Path | None, typer.Option("--record", help="Store the model's answers in this dir.")
+        Path | None,
+        typer.Option(
+            "--record",
+            help="Store the model's answers in this dir (with --replay: replay what is "
+            "recorded there, call the model only for the rest).",
+        ),
     ] = None,
     replay: Annotated[
         Path | None, typer.Option("--replay", help="Answer from recordings; no network.")
@@ -231,11 +244,25 @@ def warn_other_cases(path: Path, baseline: dict[str, Any], scored: list[str]) ->
 
 @app.command()
 def compare(
-    a: Annotated[Path, typer.Argument(help="First report.json.")],
-    b: Annotated[Path, typer.Argument(help="Second report.json.")],
+    a: Annotated[Path, typer.Argument(help="First report.json (or its run folder).")],
+    b: Annotated[Path, typer.Argument(help="Second report.json (or its run folder).")],
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the comparison as one HTML page ('-': stdout)."),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Show two runs side by side: every metric in A and B and the delta."""
+    """Show two runs side by side: every metric in A and B and the delta; --html adds a page
+    with every tag's deltas, what improved and what regressed, and the cases that changed.
+    """
+    console = Console(highlight=False)
     with guarded(debug):
-        table = compare_table(load_report(a), load_report(b), (str(a), str(b)))
-    Console(highlight=False).print(table)
+        ra, rb = load_report(a), load_report(b)
+        if html is not None and str(html) == "-":
+            typer.echo(compare_html(ra, rb, (str(a), str(b))), nl=False)
+            return
+        if html is not None:
+            atomic_write(html, compare_html(ra, rb, (str(a), str(b))))
+        console.print(compare_table(ra, rb, (str(a), str(b))))
+        if html is not None:
+            console.print(Text(f"comparison written to {html}"))

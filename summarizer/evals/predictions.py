@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 
@@ -24,9 +24,22 @@ from summarizer.evals.cases import (
     GoldTension,
     validation_message,
 )
-from summarizer.schema import Briefing, Meeting
+from summarizer.schema import Briefing, Meeting, Quote
 
 _BRIEFING_KEYS = {"summary", "provenance", "source"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence quote of predicted meeting or tension `index`, with its offsets in the
+    article when grounding found them (the HTML report highlights it).
+    """
+
+    kind: Literal["meeting", "tension"]
+    index: int
+    text: str
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass
@@ -36,6 +49,7 @@ class Predicted:
     meetings: list[GoldMeeting] = field(default_factory=list)
     tensions: list[GoldTension] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
     schema_valid: bool = True
     error: str | None = None
 
@@ -68,14 +82,23 @@ def _meeting(m: Meeting) -> GoldMeeting:
     )
 
 
+def _evidence(kind: Literal["meeting", "tension"], items: list[list[Quote]]) -> list[Evidence]:
+    return [
+        Evidence(kind, i, q.text, q.start, q.end) for i, quotes in enumerate(items) for q in quotes
+    ]
+
+
 def from_briefing(briefing: Briefing) -> Predicted:
-    """Convert a Briefing; its evidence quotes are kept for the grounding rate."""
-    quotes = [q.text for m in briefing.meetings for q in m.evidence]
-    quotes += [q.text for t in briefing.tensions for q in t.evidence]
+    """Convert a Briefing; its evidence quotes are kept for the grounding rate and, with the
+    item each belongs to, for the HTML report.
+    """
+    evidence = _evidence("meeting", [m.evidence for m in briefing.meetings])
+    evidence += _evidence("tension", [t.evidence for t in briefing.tensions])
     return Predicted(
         meetings=[_meeting(m) for m in briefing.meetings],
         tensions=[GoldTension(parties=list(t.parties), issue=t.issue) for t in briefing.tensions],
-        quotes=quotes,
+        quotes=[e.text for e in evidence],
+        evidence=evidence,
     )
 
 

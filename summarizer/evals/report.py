@@ -1,4 +1,5 @@
-"""Report writers: `report.json` (everything), `junit.xml` (a testsuite per tag), `report.md`.
+"""Report writers: `report.json` (everything), `junit.xml` (a testsuite per tag), `report.md`,
+and `report.html` (`evals.html`: the metrics, an F1 chart and every case's evidence and diff).
 
 Every file is written atomically (a temp file in the same folder, then `os.replace`), so a
 crashed run never leaves half a report where CI would read it.
@@ -144,20 +145,30 @@ def tags_markdown(tags: dict[str, Any]) -> list[str]:
     return lines
 
 
+REPORT_FILES = ("report.json", "junit.xml", "report.md", "report.html")
+
+
 def write_reports(run: RunResult, out: str | Path) -> dict[str, Path]:
-    """Write report.json, junit.xml and report.md into `out`; return their paths."""
+    """Write report.json, junit.xml, report.md and report.html into `out`; return their paths."""
+    from summarizer.evals.html import report_html  # html builds on this module (build_report)
+
     out = Path(out)
     report = build_report(run)
-    paths = {name: out / name for name in ("report.json", "junit.xml", "report.md")}
+    paths = {name: out / name for name in REPORT_FILES}
     atomic_write(paths["report.json"], json.dumps(report, indent=2, default=str) + "\n")
     atomic_write(paths["junit.xml"], junit_xml(run))
     atomic_write(paths["report.md"], markdown(report))
+    atomic_write(paths["report.html"], report_html(run))
     return paths
 
 
 def load_report(path: str | Path) -> dict[str, Any]:
-    """Read a report.json (e.g. a baseline); it must have a `metrics` mapping."""
+    """Read a report.json (e.g. a baseline), or the one in a run's folder; it must have a
+    `metrics` mapping.
+    """
     path = Path(path)
+    if path.is_dir():
+        path = path / "report.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:

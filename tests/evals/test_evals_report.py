@@ -29,10 +29,11 @@ def _run(gold: Any) -> RunResult:
     return RunResult(results, {"suite": "unit", "model": "fake", "prompt": "briefing"})
 
 
-def test_writes_all_three_reports(tmp_path: Any, gold: Any) -> None:
+def test_writes_all_four_reports(tmp_path: Any, gold: Any) -> None:
     paths = write_reports(_run(gold), tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "junit.xml",
+        "report.html",
         "report.json",
         "report.md",
     ]
