@@ -17,7 +17,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser as PWBrowser
@@ -59,6 +59,9 @@ def unavailable() -> str | None:
         import playwright.sync_api  # noqa: F401 - only whether it imports
     except ImportError as e:
         return f"playwright is not installed ({e}); `make dev` installs it"
+    configured = os.environ.get("SUMMARIZER_CHROMIUM")
+    if configured and chromium_path() is None:
+        return f"SUMMARIZER_CHROMIUM={configured} is not an executable"
     if chromium_path() is None:
         return (
             "no Chromium found (set SUMMARIZER_CHROMIUM, or `apt-get install chromium`, "
@@ -174,22 +177,102 @@ def png_size(path: Path) -> tuple[int, int]:
 
 # --- DOM checks the page tests share --------------------------------------------------------
 
-# Evaluated in the page: each element matching the selector, its text, computed background and
-# bounding box.
-_MARKS_JS = """(selector) => Array.from(document.querySelectorAll(selector)).map((el) => {
-  const box = el.getBoundingClientRect();
-  return {
-    text: el.textContent,
-    background: getComputedStyle(el).backgroundColor,
-    attrs: Object.fromEntries(Array.from(el.attributes).map((a) => [a.name, a.value])),
-    top: box.top, bottom: box.bottom, left: box.left, right: box.right,
-  };
-})"""
+# Evaluated in the page: every highlighted span inside `root` (an element whose text is the
+# article), one entry per `data-span` (a span overlapping another is cut into nested pieces).
+_SPANS_JS = """(root) => {
+  const text = document.querySelector(root);
+  const spans = new Map();
+  for (const mark of text.querySelectorAll("mark[data-span]")) {
+    const k = mark.getAttribute("data-span");
+    const before = document.createRange();
+    before.setStart(text, 0);
+    before.setEndBefore(mark);
+    const box = mark.getBoundingClientRect();
+    const piece = {
+      start: before.toString().length,
+      text: mark.textContent,
+      background: getComputedStyle(mark).backgroundColor,
+      visible: box.width > 0 && box.height > 0,
+    };
+    if (!spans.has(k)) {
+      spans.set(k, {span: Number(k), item: mark.getAttribute("data-item"),
+                    classes: Array.from(mark.classList), pieces: []});
+    }
+    spans.get(k).pieces.push(piece);
+  }
+  return Array.from(spans.values());
+}"""
 
 
-def elements(page: Page, selector: str) -> list[dict[str, Any]]:
-    """Every element matching `selector`: text, computed background, attributes, box."""
-    found: list[dict[str, Any]] = page.evaluate(_MARKS_JS, selector)
+@dataclass(frozen=True)
+class Span:
+    """One highlighted span as the browser shows it, after the page's script ran."""
+
+    item: str  # its `data-item`: the meeting, tension or diff row it is evidence of
+    classes: list[str]
+    start: int  # where its first piece begins in the text of the root element
+    text: str  # its pieces' text, in document order
+    backgrounds: list[str]  # each piece's computed background colour
+    visible: bool  # every piece has a box
+
+    @property
+    def offsets(self) -> tuple[int, int]:
+        return self.start, self.start + len(self.text)
+
+
+def spans(page: Page, root: str) -> list[Span]:
+    """Every highlighted span in the element `root` (a CSS selector), in `data-span` order."""
+    found = sorted(page.evaluate(_SPANS_JS, root), key=lambda s: s["span"])
+    return [
+        Span(
+            item=s["item"],
+            classes=s["classes"],
+            start=s["pieces"][0]["start"],
+            text="".join(p["text"] for p in s["pieces"]),
+            backgrounds=[p["background"] for p in s["pieces"]],
+            visible=all(p["visible"] for p in s["pieces"]),
+        )
+        for s in found
+    ]
+
+
+def text_of(page: Page, selector: str) -> str:
+    """The text content of the first element matching `selector`."""
+    text: str = page.evaluate("(s) => document.querySelector(s).textContent", selector)
+    return text
+
+
+def active_items(page: Page, root: str) -> set[str]:
+    """The `data-item` of every mark under `root` (a CSS selector) marked `is-active`."""
+    found: list[str] = page.eval_on_selector_all(
+        f"{root} mark[data-item].is-active", "(ms) => ms.map((m) => m.dataset.item)"
+    )
+    return set(found)
+
+
+_BROKEN_JS = r"""(selector) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\s\-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def broken_words(page: Page, selector: str) -> list[str]:
+    """The words inside elements matching `selector` that are broken across lines (a break
+    after a hyphen is a line break, not a broken word).
+    """
+    found: list[str] = page.evaluate(_BROKEN_JS, selector)
     return found
 
 

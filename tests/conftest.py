@@ -99,9 +99,13 @@ def small_model() -> Path:
         pytest.skip(f"0.5b model not pulled ({e.one_line()}); `make test` pulls it first")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[browser.Browser]:
-    """The session's headless Chromium (tests/browser.py); skips where none can be had."""
+    """A headless Chromium (tests/browser.py) for one test module; skips where none can be had.
+
+    Not one per session: while playwright runs, the main thread has an asyncio loop marked
+    running, so a later module's `asyncio.run` (summarizer daily) or async test would fail.
+    """
     reason = browser.unavailable()
     if reason:
         pytest.skip(reason)
