@@ -6,7 +6,7 @@ PIP    := $(BIN)/python -m pip
 DEMO_OUT ?= out/demo
 EVAL_OUT ?= $(shell mktemp -d)
 
-.PHONY: demo test install dev lint typecheck pytest models bench clean eval-record eval-baseline arch
+.PHONY: demo test install dev lint typecheck pytest models bench clean eval-record eval-baseline arch screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ eval-baseline: install
 ## bench: throughput/cache/memory benchmark against the fake server (writes benchmarks/results.json)
 bench: dev
 	$(BIN)/python benchmarks/bench_daily.py
+
+## screenshots: re-make docs/*.png (the README's) from the HTML pages, in headless Chromium
+screenshots: dev
+	$(BIN)/python evals/tools/screenshots.py --out docs
 
 lint: dev
 	$(BIN)/ruff check summarizer tests benchmarks evals/tools
