@@ -123,12 +123,20 @@ def _raise_recorded(failure: dict[str, Any]) -> NoReturn:
 
 
 class RecordingBackend:
-    """Wraps a backend; stores every answer under the current case (see `case_scope`)."""
+    """Wraps a backend; stores every answer under the current case (see `case_scope`).
 
-    def __init__(self, inner: Backend, directory: str | Path) -> None:
+    With `reuse` (the recordings already made), a call recorded there is answered from it and
+    kept as recorded; only the calls it lacks reach the inner backend: after a change that
+    alters some calls, only those are re-made (`eval --record DIR --replay DIR`).
+    """
+
+    def __init__(
+        self, inner: Backend, directory: str | Path, *, reuse: ReplayBackend | None = None
+    ) -> None:
         self.inner = inner
         self.directory = Path(directory)
         self.name, self.model, self.mode = inner.name, inner.model, inner.mode
+        self._reuse = reuse
         self._lock = threading.Lock()
         self._files: dict[str, dict[str, Any]] = {}
 
@@ -136,6 +144,9 @@ class RecordingBackend:
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
         """Call the inner backend and record the answer (or the model's failure)."""
+        reused = self._reused(messages, response_model, context)
+        if reused is not None:
+            return reused
         try:
             completion = self.inner.generate(messages, response_model, context=context)
         except ModelError as e:
@@ -144,10 +155,25 @@ class RecordingBackend:
         self._store(call_key(self.model, messages, response_model), _answer(completion))
         return completion
 
+    def _reused(
+        self, messages: list[Message], response_model: type[T], context: dict[str, Any]
+    ) -> Completion[T] | None:
+        """The recorded answer from `reuse`, stored again as it was; None when it has none."""
+        entry = self._reuse.recorded(messages, response_model) if self._reuse else None
+        if entry is None or self._reuse is None:
+            return None
+        key, kept = call_key(self.model, messages, response_model), dict(entry)
+        kept.pop("key", None)
+        self._store(key, kept)
+        return self._reuse.generate(messages, response_model, context=context)
+
     async def agenerate(
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
         """Async variant of `generate`."""
+        reused = self._reused(messages, response_model, context)
+        if reused is not None:
+            return reused
         try:
             completion = await self.inner.agenerate(messages, response_model, context=context)
         except ModelError as e:
@@ -250,7 +276,10 @@ class ReplayBackend:
             ) from None
         return dict(data)
 
-    def _find(self, messages: list[Message], response_model: type[BaseModel]) -> dict[str, Any]:
+    def recorded(
+        self, messages: list[Message], response_model: type[BaseModel]
+    ) -> dict[str, Any] | None:
+        """The recorded entry of this call in the current case, else None."""
         case_id = CURRENT_CASE.get() or NO_CASE
         key = call_key(self.model, messages, response_model)
         calls: list[dict[str, Any]] = self._calls.get(case_id, [])
@@ -261,6 +290,14 @@ class ReplayBackend:
             if recorded == key:
                 found: dict[str, Any] = entry
                 return found
+        return None
+
+    def _find(self, messages: list[Message], response_model: type[BaseModel]) -> dict[str, Any]:
+        found = self.recorded(messages, response_model)
+        if found is not None:
+            return found
+        case_id = CURRENT_CASE.get() or NO_CASE
+        key = call_key(self.model, messages, response_model)
         raise ReplayMissError(
             f"no recorded answer for case {case_id!r}, key {key} in {self.directory}",
             hint="re-record with --record",

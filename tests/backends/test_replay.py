@@ -157,3 +157,20 @@ def test_recorded_failures_mask_url_userinfo(tmp_path: Any) -> None:
         recorder.generate(_msgs("w"), Echo, context={"article": "alpha"})
     error = json.loads((tmp_path / "01-case.json").read_text())["calls"][0]["error"]
     assert (error["message"], error["hint"]) == ("HTTP 500 at http://***@h/v1", "see http://***@h/")
+
+
+def test_recording_with_reuse_calls_the_model_only_for_missing_calls(tmp_path: Any) -> None:
+    _record(tmp_path / "old")
+    inner = FakeBackend([{"word": "gamma"}], model="m1")  # one answer: a second call would fail
+    refill = RecordingBackend(
+        inner, tmp_path / "new", reuse=ReplayBackend(tmp_path / "old", model="m1")
+    )
+    context = {"article": "alpha beta gamma"}
+    with case_scope("01-case"):
+        kept = refill.generate(_msgs("window two"), Echo, context=context)
+        made = asyncio.run(refill.agenerate(_msgs("window three"), Echo, context=context))
+    assert (kept.value.word, made.value.word) == ("beta", "gamma")
+    assert len(inner.calls) == 1  # the recorded call never reached the model
+    old, new = (json.loads((tmp_path / d / "01-case.json").read_text()) for d in ("old", "new"))
+    assert new["calls"][0] == old["calls"][1]  # stored exactly as it was recorded
+    assert [c["value"] for c in new["calls"]] == [old["calls"][1]["value"], '{"word":"gamma"}']

@@ -113,8 +113,23 @@ def test_record_then_replay_with_the_fake_backend(tmp_path: Path, gold: Any) -> 
     a, b = (json.loads((tmp_path / d / "report.json").read_text()) for d in ("1", "2"))
     assert a["metrics"] == b["metrics"]
     assert b["replay"] == str(rec)
-    both = _eval("--cases", cases, "--record", rec, "--replay", rec)
-    assert both.exit_code == 2 and "exclude each other" in both.output
+    refill = tmp_path / "refill"  # --record with --replay: recorded calls are kept as they were
+    both = _eval(
+        "--cases",
+        cases,
+        "--backend",
+        "fake",
+        "--record",
+        refill,
+        "--replay",
+        rec,
+        "--out",
+        tmp_path / "3",
+    )
+    assert both.exit_code == 0, both.output
+    for name in ("01-standard.json", "02-none.json"):
+        kept, made = (json.loads((d / name).read_text()) for d in (rec, refill))
+        assert kept["calls"] == made["calls"]
 
 
 def test_replay_miss_is_loud(tmp_path: Path, gold: Any) -> None:
