@@ -39,7 +39,7 @@ from summarizer.schema import (
     When,
 )
 from summarizer.text.fold import fold
-from summarizer.text.places import COUNTRY_ALIASES
+from summarizer.text.places import country_named
 
 ISSUE_RATIO = 70
 PARTY_RATIO = 85
@@ -47,7 +47,6 @@ AGENDA_RATIO = 90
 PLACE_RATIO = 85
 SamePerson = Callable[[Participant, Participant], bool]
 _PRECISION = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
-_COUNTRIES = {fold(k): fold(v) for k, v in COUNTRY_ALIASES.items()}
 
 
 class SourceRef(Strict):
@@ -182,7 +181,7 @@ def dates_compatible(a: When, b: When) -> bool:
 
 def _country(name: str) -> str:
     key = fold(name).strip().removeprefix("the ")
-    return _COUNTRIES.get(key, key)
+    return fold(country_named(key) or key)
 
 
 def _differ(x: str | None, y: str | None, *, country: bool = False) -> bool:

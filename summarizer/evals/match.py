@@ -10,7 +10,7 @@ punctuation turned into spaces (`normalize`). Then:
 - When either side has no name (a collective body, or someone named only by title), they match
   by organization/title (`fuzz.token_set_ratio`), provided their countries do not disagree.
 - Places match when both are null, or both set and similar (ratio >= threshold) after the shared
-  table of country aliases (`text.places.COUNTRY_ALIASES`: "US" = "United States").
+  gazetteer (`text.places.country_named`: "US" = "United States").
 - Agenda items and tension issues soft-match with `fuzz.token_set_ratio` >= 70
   (`SOFT_THRESHOLD`): word sets, so "sanctions" matches "Crimea sanctions".
 """
@@ -26,7 +26,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from summarizer.evals.cases import GoldParticipant
-from summarizer.text.places import COUNTRY_ALIASES
+from summarizer.text.places import country_named
 
 DEFAULT_THRESHOLD = 85.0
 SOFT_THRESHOLD = 70.0
@@ -42,13 +42,11 @@ def normalize(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", plain.casefold()).split())
 
 
-_SYNONYMS = {normalize(k): normalize(v) for k, v in COUNTRY_ALIASES.items()}
-
-
 def canonical_place(text: str) -> str:
     """Normalized place name with common country synonyms folded together."""
-    norm = normalize(text)
-    return _SYNONYMS.get(norm.removeprefix("the "), norm.removeprefix("the "))
+    norm = normalize(text).removeprefix("the ")
+    country = country_named(norm)
+    return normalize(country) if country else norm
 
 
 def same_place(a: str | None, b: str | None, threshold: float = DEFAULT_THRESHOLD) -> bool:

@@ -69,6 +69,29 @@ def located(place: str | None, sentence: str) -> bool:
     return re.search(_LOCATIVE + re.escape(place) + r"\b", sentence) is not None
 
 
+# "on the sidelines of the conference": the meeting is where that event is. Event nouns a
+# meeting can be held beside (summits, conferences, ministerial meetings, forums, assemblies).
+_SIDELINES = re.compile(
+    r"\b(?:on|at) the (?:sidelines|margins|fringes?) of (?:the|a|an|this)\b", re.I
+)
+_EVENT_IN = re.compile(
+    r"\b(?:conference|summit|meeting|ministerial|forum|assembly|gathering|session|congress)s?\b"
+    r"[^.;]{0,40}?\b(?:in|at) ((?:[A-Z][\w'’-]+)(?:\s[A-Z][\w'’-]+){0,2})"
+)
+EVENT_LOOKBACK = 1500  # characters before the meeting's sentence where its event is named
+
+
+def event_place(sentence: str, before: str) -> str | None:
+    """Where a meeting "on the sidelines of the conference" is: the place of the last event
+    named with its place in the text `before` its sentence ("a G-20 ministerial meeting in
+    Bonn, Germany" -> "Bonn"), when the sentence itself names no place for it; else None.
+    """
+    if not _SIDELINES.search(sentence):
+        return None
+    found = list(_EVENT_IN.finditer(before[-EVENT_LOOKBACK:]))
+    return found[-1][1] if found else None
+
+
 def modality(evidence: str, answered: Modality = "unknown") -> Modality:
     """video / call from the words of the evidence; else the model's answer if it gave one,
     else in_person; unknown without evidence.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from summarizer.backends.base import Backend
 from summarizer.pipeline import corrections, dates, grounding, names
@@ -31,6 +31,7 @@ from summarizer.schema import (
     Location,
     Meeting,
     MeetingFormat,
+    Participant,
     Provenance,
     Source,
     Tension,
@@ -38,6 +39,7 @@ from summarizer.schema import (
     Usage,
     When,
 )
+from summarizer.text import places
 from summarizer.text.fold import fold, has_phrase
 from summarizer.text.normalize import find_quote
 from summarizer.text.places import keep_mentioned, mentioned
@@ -73,13 +75,45 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     city = keep_mentioned(mention.city, stated)
     mention.city = city if corrections.located(mention.city, stated) else None
     country = keep_mentioned(mention.country, stated)
-    mention.country = country if country != mention.city else None
+    mention.country = country if country != mention.city and _placed(country, stated) else None
+    if mention.city is None and mention.evidence:
+        at = find_quote(article.text, mention.evidence[0])
+        before = article.text[: at[0]] if at else ""
+        mention.city = corrections.event_place(mention.evidence[0], before)
+    _place_from_data(mention, article.text)
     data = data_only(article.text)
     mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
     mention.agenda = [a for a in mention.agenda if grounding.phrase_grounded(a, data)]
     if not grounding.phrase_grounded(mention.context_event, data):
         mention.context_event = None
     return mention
+
+
+def _placed(country: str | None, stated: str) -> bool:
+    """The evidence puts the meeting in `country` ("in Azerbaijan", "Bonn, Germany"), not
+    just names a side's nationality ("the Russian Foreign Ministry announced ...").
+    """
+    if not country:
+        return False
+    after_city = re.search(r"\b[A-Z][\w'’-]+,\s+" + re.escape(country) + r"\b", stated)
+    return corrections.located(country, stated) or after_city is not None
+
+
+def _place_from_data(mention: MeetingMention, article: str) -> None:
+    """The gazetteer decides what a place is: a country is never a city ("in Azerbaijan" is
+    the country), a city is a proper name, and a real city's country is the city's, not a
+    participant's nationality ("talks in Jeddah" are in Saudi Arabia, "in Bonn" in Germany).
+    An unknown city (an invented one, a venue town the data lacks) keeps the stated country.
+    """
+    city = mention.city
+    if city and places.is_country(city):
+        mention.city, mention.country = None, places.country_named(city)
+    elif city and not city[:1].isupper():
+        mention.city = None
+    elif city:
+        mention.country = places.city_country(city, article) or mention.country
+    if mention.country and places.country_named(mention.country):
+        mention.country = places.country_named(mention.country)
 
 
 def _as_data(evidence: list[str], article: Article) -> str:
@@ -122,6 +156,51 @@ def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
         else:
             _absorb(target, item)
     return merged
+
+
+def merge_titled(mentions: list[MeetingMention]) -> list[MeetingMention]:
+    """A meeting described by titles ("the top US general and his Russian counterpart") and
+    again by names on the same date is one meeting, with the named participants: a mention
+    with unnamed sides joins a dated mention of the same date whose people include all its
+    named ones and can stand for its unnamed ones (as many, countries not in conflict). Of
+    several, the one whose people share a title word with its sides, else the next mentioned.
+    """
+    out = list(mentions)
+    for titled in list(out):
+        others = [m for m in out if m is not titled and _stands_for(m, titled)]
+        if not others:
+            continue
+        at = out.index(titled)
+        best = max(others, key=lambda m: (_title_overlap(titled, m), -abs(out.index(m) - at)))
+        out.remove(titled)
+        named = [p for p in titled.participants if p.name]
+        _absorb(best, replace(titled, participants=named))
+    return out
+
+
+def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
+    unnamed = [p for p in titled.participants if not p.name]
+    if not unnamed or any(not p.name for p in named.participants):
+        return False
+    if titled.date is None or named.date != titled.date:
+        return False
+    if titled.status != named.status and "unknown" not in (titled.status, named.status):
+        return False
+    known = [p for p in titled.participants if p.name]
+    if not all(any(names.same_person(p, q) for q in named.participants) for p in known):
+        return False
+    free = [q for q in named.participants if not any(names.same_person(p, q) for p in known)]
+    if len(free) < len(unnamed):
+        return False
+    countries = {q.country for q in free if q.country}
+    return all(not p.country or not countries or p.country in countries for p in unnamed)
+
+
+def _title_overlap(titled: MeetingMention, named: MeetingMention) -> int:
+    def title_words(people: list[Participant]) -> set[str]:
+        return {w for p in people if p.title for w in fold(p.title).split()} - {"of", "the"}
+
+    return len(title_words(titled.participants) & title_words(named.participants))
 
 
 def _absorb(target: MeetingMention, item: MeetingMention) -> None:
@@ -200,7 +279,7 @@ def finalize(article: Article, drafts: Drafts, run: RunInfo) -> Briefing:
     return Briefing(
         source=source_of(article),
         summary=without_instructions(drafts.summary.strip()),
-        meetings=[to_meeting(m, article) for m in merge(mentions)],
+        meetings=[to_meeting(m, article) for m in merge_titled(merge(mentions))],
         tensions=[t for t in tensions if t is not None],
         provenance=Provenance(
             prompt_name=run.prompt.name,

@@ -234,11 +234,19 @@ def same_person(a: Participant, b: Participant) -> bool:
     if {fold(x) for x in [a.name, *a.aliases]} & {fold(x) for x in [b.name, *b.aliases]}:
         return True
     (given_a, sur_a), (given_b, sur_b) = _split(a.name), _split(b.name)
-    if fuzz.ratio(_full(a.name), _full(b.name)) >= SAME_PERSON_RATIO:
+    if fuzz.ratio(_full(a.name), _full(b.name)) >= SAME_PERSON_RATIO or _ends(a.name, b.name):
         return True
     return surname_match(sur_a, sur_b, SAME_PERSON_RATIO) and _given_compatible(
         given_a, given_b, SAME_PERSON_RATIO
     )
+
+
+def _ends(a: str, b: str) -> bool:
+    """One name of two or more words is how the other, fuller one ends: the same person under
+    a multi-word surname ("Lula da Silva" of "Luiz Inacio Lula da Silva", "de la Cruz").
+    """
+    short, full = sorted((_full(a).split(), _full(b).split()), key=len)
+    return 2 <= len(short) < len(full) and full[-len(short) :] == short
 
 
 @functools.lru_cache(maxsize=4096)

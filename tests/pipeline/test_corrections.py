@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from summarizer.pipeline.corrections import decide_status, located, modality, status_cue
+from summarizer.pipeline.corrections import (
+    decide_status,
+    event_place,
+    located,
+    modality,
+    status_cue,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +61,11 @@ def test_a_city_is_kept_only_where_the_sentence_puts_the_meeting(
     place: str, sentence: str, kept: bool
 ) -> None:
     assert located(place, sentence) is kept
+
+
+def test_a_meeting_on_the_sidelines_of_an_event_is_where_the_event_is() -> None:
+    before = "The minister left on Monday for a regional trade ministerial in Tarsis, Veloria. "
+    sentence = "She will meet her counterpart on the sidelines of the conference on Tuesday."
+    assert event_place(sentence, before) == "Tarsis"
+    assert event_place("She will meet her counterpart on Tuesday.", before) is None
+    assert event_place(sentence, "The minister left on Monday.") is None

@@ -10,7 +10,7 @@ from typing import Any
 from builders import STRAW_TEXT as TEXT
 
 from summarizer.pipeline.article import Article
-from summarizer.pipeline.finalize import merge, same_day, to_meeting
+from summarizer.pipeline.finalize import correct, merge, merge_titled, same_day, to_meeting
 from summarizer.pipeline.mentions import MeetingMention as Found
 from summarizer.schema import Participant
 
@@ -59,3 +59,58 @@ def test_a_date_read_from_a_neighbouring_sentence_does_not_split_a_meeting() -> 
     )
     [merged] = merge([own, follow_up])
     assert (merged.when_text, merged.date) == ("Monday", dt.date(2003, 2, 3))
+
+
+def test_places_are_decided_by_the_gazetteer() -> None:
+    text = (
+        "Ukrainian officials met Marco Rubio in Jeddah on Tuesday. The generals will meet in "
+        "Azerbaijan on Thursday, Russian officials said. Tillerson will meet Lavrov in Bonn, "
+        "Germany. Saudi Arabia hosted the talks."
+    )
+    article = Article(text=text, published=dt.date(2025, 3, 11))
+    sentences = text.split(". ")
+    jeddah = correct(
+        _found([STRAW, IVANOV], evidence=[sentences[0]], city="Jeddah", country="Ukraine"), article
+    )
+    assert (jeddah.city, jeddah.country) == ("Jeddah", "Saudi Arabia")  # not a side's nationality
+    baku = correct(
+        _found([STRAW, IVANOV], evidence=[sentences[1]], city="Azerbaijan", country="Russia"),
+        article,
+    )
+    assert (baku.city, baku.country) == (None, "Azerbaijan")  # a country is never a city
+    bonn = correct(_found([STRAW, IVANOV], evidence=[sentences[2]], city="Bonn"), article)
+    assert (bonn.city, bonn.country) == ("Bonn", "Germany")
+
+
+def test_a_meeting_by_titles_and_again_by_names_is_one_meeting() -> None:
+    general = Participant(title="top military general", country="United States")
+    counterpart = Participant(title="counterpart", country="Russia")
+    dunford = Participant(name="Joseph Dunford", title="General")
+    gerasimov = Participant(name="Valery Gerasimov")
+    tillerson, lavrov = Participant(name="Rex Tillerson"), Participant(name="Sergey Lavrov")
+    thursday = dt.date(2017, 2, 16)
+    mentions = [
+        _found([general, counterpart], date=thursday, status="scheduled"),
+        _found([dunford, gerasimov], date=thursday, status="scheduled"),
+        _found([tillerson, counterpart], date=thursday, status="scheduled"),
+        _found([tillerson, lavrov], date=thursday, status="scheduled"),
+    ]
+    merged = merge_titled(merge(mentions))
+    assert [[p.name for p in m.participants] for m in merged] == [
+        ["Joseph Dunford", "Valery Gerasimov"],
+        ["Rex Tillerson", "Sergey Lavrov"],
+    ]
+    other_day = _found([general, counterpart], date=dt.date(2017, 3, 1), status="scheduled")
+    assert len(merge_titled([other_day, _found([dunford, gerasimov], date=thursday)])) == 2
+
+
+def test_a_sides_nationality_is_no_place_of_the_meeting() -> None:
+    text = (
+        "Marco Rubio left for a ministerial meeting in Bonn, Germany on Monday. The Russian "
+        "Foreign Ministry said Jack Straw and Sergei Ivanov will meet on the sidelines of the "
+        "conference on Thursday."
+    )
+    article = Article(text=text, published=dt.date(2017, 2, 13))
+    evidence = [text[text.index("The Russian") :]]
+    found = correct(_found([STRAW, IVANOV], evidence=evidence, country="Russia"), article)
+    assert (found.city, found.country) == ("Bonn", "Germany")

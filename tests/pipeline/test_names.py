@@ -127,3 +127,9 @@ def test_surname_match() -> None:
     assert surname_match("Okonkwo", "Okonkwo-Reyes")
     assert surname_match("Okonkwo-Reye", "okonkwo-reyes")
     assert not surname_match("Li", "Libya")
+
+
+def test_a_multi_word_surname_alone_is_the_same_person() -> None:
+    full, short = Participant(name="Luiz Inacio Lula da Silva"), Participant(name="Lula da Silva")
+    assert same_person(full, short) and same_person(short, full)
+    assert not same_person(Participant(name="John Smith"), Participant(name="Jane Smith"))
