@@ -8,11 +8,14 @@ Two retry loops, kept apart:
   then `EndpointError`. The openai client's own retries are off (`max_retries=0`).
 * re-ask (instructor): an answer that fails validation is sent back with the error text,
   `settings.max_retries` times, so `max_retries + 1` answers at most (instructor 1.17 stops
-  after `max_retries + 1` attempts); then `ModelError`. Transport retries are not re-asks.
+  after `max_retries + 1` attempts, or once `settings.timeout` seconds have passed since the
+  first request); then `ModelError`. Transport retries are not re-asks.
 
-Validation context reaches pydantic validators as `info.context`. It is deliberately not
-given to instructor's `context=`: instructor 1.17 would also render every message as a Jinja
-template with it, mangling any article text holding `{{`, `{%` or indented lines.
+The first request of a call is the one instructor would send, prepared once per response model
+and mode (`openai_request.prepared`) and posted as it is (`transport.posting`), and its answer
+is validated as instructor's parser would; only an answer that fails goes to instructor, which
+re-asks from it (`first_then`) through the SDK's `create`, as before. So a valid answer costs
+no instructor preparation and no SDK walk of the body (~5 ms of CPU per call together).
 """
 
 from __future__ import annotations
@@ -20,22 +23,32 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import contextvars
 import functools
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import instructor
 import openai
+import tenacity
 from pydantic import SecretStr
 
 from summarizer.backends.base import Completion, Message, T
 from summarizer.backends.openai_errors import NO_KEY, ErrorMapper, chained, is_transient
-from summarizer.backends.transport import Tally, Transport, answer_text, retry_after
+from summarizer.backends.openai_request import (
+    MODES,
+    REASKED,
+    afirst_then,
+    first_then,
+    prepared,
+    validation_context,
+    with_context,
+)
+from summarizer.backends.transport import Tally, Transport, answer_text, posting, retry_after
 from summarizer.errors import MissingKeyError
 from summarizer.settings import Settings
 from summarizer.text.urls import redact_url, split_userinfo
@@ -54,41 +67,6 @@ log.addHandler(logging.NullHandler())  # retries show with --debug; else the err
 
 DEFAULT_MODEL = "gpt-4o-mini"
 OPENAI_URL = "https://api.openai.com/v1"
-MODES = {
-    "tools": instructor.Mode.TOOLS,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "md_json": instructor.Mode.MD_JSON,
-}
-_CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
-    "summarizer_validation_context", default=None
-)
-
-
-@functools.cache
-def _with_context(model: type[T]) -> type[T]:
-    """A same-named subclass whose JSON validation sees the current call's context.
-
-    It is also instructor's `OpenAISchema`, as instructor would make it per request: given
-    one, instructor uses it as is, so its tool schema is built once (instructor caches it
-    per class) instead of a new class and a new schema (~10 ms) every request.
-    """
-
-    def validate_json(cls: type[T], /, data: Any, *, context: Any = None, **kw: Any) -> T:
-        return model.model_validate_json(data, context=_CONTEXT.get(), **kw)
-
-    namespace: dict[str, Any] = {"__doc__": model.__doc__, "__module__": model.__module__}
-    namespace["__qualname__"] = model.__qualname__
-    namespace["model_validate_json"] = classmethod(validate_json)
-    return type(model.__name__, (model, instructor.OpenAISchema), namespace)
-
-
-@contextlib.contextmanager
-def _validation_context(context: dict[str, Any]) -> Iterator[None]:
-    token = _CONTEXT.set(context)
-    try:
-        yield
-    finally:
-        _CONTEXT.reset(token)
 
 
 def _basic_auth(userinfo: str | None) -> str | None:
@@ -169,13 +147,36 @@ class OpenAIBackend:
         """The keyword arguments of instructor's `create` for one request (batch.py builds
         its request bodies from them, so a batch line is what the direct call sends).
         """
+        params: dict[str, Any] = {"messages": messages, **self._call_params}
+        params["response_model"] = with_context(response_model)
+        return params | {"max_retries": self.settings.max_retries, "strict": False}
+
+    @functools.cached_property
+    def _call_params(self) -> dict[str, Any]:
+        """What every request sends besides its messages and schema (and the client timeout)."""
         s = self.settings
-        params: dict[str, Any] = {"messages": messages, "model": self.model}
-        params["response_model"] = _with_context(response_model)
-        params |= {"temperature": s.temperature, "max_tokens": s.max_tokens, "timeout": s.timeout}
+        params: dict[str, Any] = {"model": self.model, "temperature": s.temperature}
+        params |= {"max_tokens": s.max_tokens, "timeout": s.timeout}
         params |= {"seed": s.seed} if s.seed is not None else {}
-        params |= {"extra_body": self.extra_body} if self.extra_body else {}
-        return params | {"max_retries": s.max_retries, "strict": False}
+        return params | ({"extra_body": self.extra_body} if self.extra_body else {})
+
+    def _reask_params(
+        self, messages: list[Message], response_model: type[T], since: float, *, sync: bool
+    ) -> dict[str, Any]:
+        """`request_params` for instructor taking over after the first answer: its re-ask
+        loop, stopping where instructor's own would (attempts, or `timeout` seconds since
+        the first request, not since the hand-over).
+        """
+        s = self.settings
+        spent = time.monotonic() - since
+
+        def stop(state: tenacity.RetryCallState) -> bool:
+            elapsed = spent + (state.seconds_since_start or 0.0)
+            return state.attempt_number >= s.max_retries + 1 or elapsed >= s.timeout
+
+        loop = tenacity.Retrying if sync else tenacity.AsyncRetrying
+        policy = loop(stop=stop, retry=tenacity.retry_if_exception_type(REASKED), reraise=True)
+        return self.request_params(messages, response_model) | {"max_retries": policy}
 
     # --- clients (lazy, shared, key only ever read here) -------------------------------
 
@@ -243,10 +244,18 @@ class OpenAIBackend:
     ) -> Completion[T]:
         """One validated answer, re-asked on validation errors, transport faults retried."""
         tally = Tally()
-        create = self._transport.sync(self._sync_client().chat.completions.create, tally)
-        with _validation_context(context):
+        request = prepared(response_model, self.mode)
+        client = self._sync_client()
+        send = self._transport.sync(posting(client), tally)
+        create = self._transport.sync(client.chat.completions.create, tally)
+        with validation_context(context):
             try:
-                value = self._patched(create)(**self.request_params(messages, response_model))
+                since = time.monotonic()
+                first = send(**request.body(messages), **self._call_params)
+                value = request.read(first, asynchronous=False)
+                if value is None:
+                    params = self._reask_params(messages, response_model, since, sync=True)
+                    value = self._patched(first_then(first, create))(**params)
             except Exception as exc:
                 error = self._errors.failure(exc, tally)
                 raise error from chained(error, exc)
@@ -257,12 +266,18 @@ class OpenAIBackend:
     ) -> Completion[T]:
         """Async `generate`, same retry policy, on the running loop's shared client."""
         tally = Tally()
-        params = self.request_params(messages, response_model)
+        request = prepared(response_model, self.mode)
         async with self._async_client() as client:
+            send = self._transport.asynchronous(posting(client), tally)
             create = self._transport.asynchronous(client.chat.completions.create, tally)
-            with _validation_context(context):
+            with validation_context(context):
                 try:
-                    value = await self._patched(create)(**params)
+                    since = time.monotonic()
+                    first = await send(**request.body(messages), **self._call_params)
+                    value = request.read(first, asynchronous=True)
+                    if value is None:
+                        params = self._reask_params(messages, response_model, since, sync=False)
+                        value = await self._patched(afirst_then(first, create))(**params)
                 except Exception as exc:
                     error = self._errors.failure(exc, tally)
                     raise error from chained(error, exc)

@@ -3,22 +3,28 @@
 HTTP 408/429/5xx, connection errors, timeouts and malformed response bodies are retried up
 to `settings.transport_retries` times with jittered exponential backoff (a 429's Retry-After
 is honoured), capped at `settings.retry_max_wait`; then `EndpointError`. Re-asks after an
-invalid answer are instructor's, not these.
+invalid answer are instructor's, not these. `posting` sends a request already in the wire's
+form.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import openai
 import tenacity
+from openai.types.chat import ChatCompletion
 from tenacity import RetryCallState
 
 from summarizer.backends.openai_errors import ErrorMapper, cause, is_transient
 from summarizer.errors import ModelError, RefusalError
 from summarizer.schema import Usage
 from summarizer.settings import Settings
+
+if TYPE_CHECKING:
+    from openai._types import RequestOptions
 
 log = logging.getLogger("summarizer.backends.openai")
 
@@ -32,6 +38,26 @@ def answer_text(response: Any) -> str | None:
         return str(message.tool_calls[0].function.arguments)
     text = message.content if message.content is not None else message.refusal
     return str(text) if text is not None else None
+
+
+def posting(client: openai.OpenAI | openai.AsyncOpenAI) -> Callable[..., Any]:
+    """`client.chat.completions.create` for arguments already in the wire's form (plain JSON
+    values, as instructor makes them): the same request through the client's documented
+    `post`, without the SDK's per-request walk of the body against its parameter types (~1 ms
+    of CPU for a 6 kB tool schema), which leaves such a body as it is. The body's keys go in
+    the SDK's order (`messages`, `model`, then by name), so the bytes sent are the same too.
+    """
+
+    def create(*, timeout: float, extra_body: dict[str, Any] | None = None, **body: Any) -> Any:
+        options: RequestOptions = {"timeout": timeout, "security": {"bearer_auth": True}}
+        if extra_body is not None:
+            options["extra_json"] = extra_body
+        head = {"messages": body.pop("messages"), "model": body.pop("model")}
+        ordered = head | dict(sorted(body.items()))
+        path = "/chat/completions"
+        return client.post(path, body=ordered, cast_to=ChatCompletion, options=options)
+
+    return create
 
 
 class Tally:
