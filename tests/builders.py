@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import os
 import re
+import textwrap
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -404,3 +405,14 @@ def disk_full(monkeypatch: Any, suffix: str = ".jsonl.partial") -> Iterator[None
         yield
     finally:
         monkeypatch.setattr(outputs.os, "write", real)
+
+
+def hard_wrap(text: str, width: int = 65, indent: str = "    ") -> str:
+    """`text` as newswire and plain-text feeds carry it: each line of `text` a paragraph,
+    wrapped at `width` columns at spaces, its first line indented.
+    """
+    paragraphs = [line for line in text.split("\n") if line.strip()]
+    lines = (
+        textwrap.fill(p, width, initial_indent=indent, break_on_hyphens=False) for p in paragraphs
+    )
+    return "\n".join(lines) + "\n"

@@ -66,7 +66,7 @@ class Digest(Strict):
     date: dt.date
     model: str | None = None
     prompt_hash: str | None = None
-    strategy: str = Field("whole", description="Extraction strategy (staged finds no tensions).")
+    strategy: str = Field("whole", description="Extraction strategy (whole or staged).")
     meetings: list[MergedMeeting] = Field(default_factory=list)
     tensions: list[MergedTension] = Field(default_factory=list)
     articles: list[ArticleInfo] = Field(default_factory=list)
@@ -89,7 +89,7 @@ def render_note(digest: Digest) -> str:
     parts += _section("Upcoming meetings", [meeting_line(m) for m in upcoming])
     parts += _section("Meetings held", [meeting_line(m) for m in held])
     parts += _section("Cancelled / postponed", [meeting_line(m) for m in off])
-    parts += _tension_section(digest.tensions, digest.strategy)
+    parts += _tension_section(digest.tensions)
     parts += _section("Sources", [_source_line(a) for a in digest.articles])
     if digest.failed:
         parts += _section("Failed articles", [_failed_line(f) for f in digest.failed])
@@ -181,13 +181,7 @@ def _person(p: Participant) -> str:
     return role or "?"
 
 
-NO_TENSIONS = {
-    "staged": "_Not extracted: the staged strategy (the embedded model's default) finds meetings "
-    "only; run with `--strategy whole` for tensions._",
-}
-
-
-def _tension_section(tensions: list[MergedTension], strategy: str = "whole") -> list[str]:
+def _tension_section(tensions: list[MergedTension]) -> list[str]:
     groups: dict[str, list[MergedTension]] = {}
     for t in tensions:
         key = " · ".join(sorted((escape_md(p) for p in t.parties), key=str.casefold))
@@ -195,7 +189,7 @@ def _tension_section(tensions: list[MergedTension], strategy: str = "whole") -> 
     blocks = [
         "\n".join([f"### {key}", *(_tension_line(t) for t in ts)]) for key, ts in groups.items()
     ]
-    return ["## Tensions", *(blocks or [NO_TENSIONS.get(strategy, "_None reported._")])]
+    return ["## Tensions", *(blocks or ["_None reported._"])]
 
 
 def _tension_line(t: MergedTension) -> str:
@@ -224,11 +218,6 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 # --- the HTML page ---------------------------------------------------------------------------
-
-NO_TENSIONS_HTML = {
-    "staged": "Not extracted: the staged strategy (the embedded model's default) finds meetings "
-    "only; run with --strategy whole for tensions.",
-}
 
 
 @dataclass(frozen=True)
@@ -327,7 +316,7 @@ def render_html(digest: Digest, texts: Mapping[int, str] | None = None) -> str:
         tensions=tensions,
         timeline=timeline(meetings, d.date),
         sources=source_sections(d, [*meetings, *tensions], texts or {}),
-        no_tensions=NO_TENSIONS_HTML.get(d.strategy, "None reported."),
+        no_tensions="None reported.",
         cost=format_cost(d.cost_usd),
         colour_rules=html.colour_css(labels),
     )

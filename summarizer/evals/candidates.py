@@ -37,8 +37,9 @@ def staged_passages(article: Article) -> list[str]:
     """Each staged candidate's sentence with its neighbours, as the model is asked about it."""
     from summarizer.strategies.staged import plan
 
-    text, out = article.text, []
-    for ask in plan(article).asks:
+    questions = plan(article)
+    text, out = questions.article.text, []
+    for ask in questions.asks:
         starts = {c.sentence.start for c in ask.options.candidates}
         for window in ask.windows:
             sentences = window.sentences

@@ -37,6 +37,7 @@ from summarizer.errors import InputError
 from summarizer.inputs.decoding import decode
 from summarizer.inputs.fetch import fetch_url, format_mb
 from summarizer.pipeline.article import Article
+from summarizer.text import layout
 
 MAX_BYTES = 2_000_000  # text input; read at call time, so it can be overridden
 MAX_HTML_BYTES = 5_000_000  # raw HTML carries markup; its extracted text obeys MAX_BYTES
@@ -117,8 +118,11 @@ def clean(text: str) -> str:
 
 
 def guess_title(text: str) -> str | None:
-    """The first non-empty line if it reads like a headline (short, no final period)."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    """The first line of words if it reads like a headline (short, no final period); page
+    furniture ("You are here", breadcrumbs, "Advertisement") is skipped, never a title.
+    """
+    lines = (line.strip() for line in text.splitlines())
+    first = next((line for line in lines if line and not layout.is_furniture(line)), "")
     first = first.lstrip("#").strip()
     if not first or len(first) >= MAX_TITLE_CHARS or first.endswith("."):
         return None

@@ -147,11 +147,13 @@ def test_digest_json_uses_briefing_field_names() -> None:
     assert Digest.model_validate(data) == _digest()
 
 
-def test_staged_day_says_tensions_were_not_extracted() -> None:
-    note = render_note(_digest(tensions=[], strategy="staged"))
-    tensions = note.split("## Tensions\n\n", 1)[1].split("\n\n", 1)[0]
-    assert tensions.startswith("_Not extracted: the staged strategy")
-    assert "--strategy whole" in tensions
+def test_a_staged_day_shows_its_tensions_like_any_other() -> None:
+    staged = _digest(strategy="staged")
+    assert staged.tensions  # the staged strategy extracts tensions too (its tension stage)
+    note = render_note(staged)
+    assert note.split("## Tensions\n\n", 1)[1].startswith("### ")
+    empty = render_note(_digest(tensions=[], strategy="staged"))
+    assert empty.split("## Tensions\n\n", 1)[1].startswith("_None reported._")
 
 
 # --- hostile strings (issue 13 items 2-4) ---------------------------------------------------

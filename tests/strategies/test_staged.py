@@ -16,6 +16,7 @@ from summarizer.strategies.staged import StagedStrategy, plan, questions
 summarize_staged = StagedStrategy().run
 asummarize_staged = StagedStrategy().arun
 ARTICLE = Article(text=TEXT, title="Straw in Moscow", published=dt.date(2003, 2, 5))
+NO_TENSIONS = {"tensions": []}  # the reply to the tension question, asked after the meetings
 
 
 def _answer(*meetings: dict[str, Any], article: Article | None = None, ask: int = 0) -> Any:
@@ -39,7 +40,8 @@ def test_summarize_staged_builds_a_grounded_briefing() -> None:
             _answer(
                 {"when": "Monday", "status": "held", "city": "Moscow", "topics": ["Iraq"]},
                 {"when": "next month", "status": "scheduled", "city": "London"},
-            )
+            ),
+            NO_TENSIONS,
         ]
     )
     briefing = summarize_staged(ARTICLE, backend)
@@ -59,8 +61,8 @@ def test_summarize_staged_builds_a_grounded_briefing() -> None:
     provenance = briefing.provenance
     assert (provenance.strategy, provenance.attempts, provenance.prompt_name) == (
         "staged",
-        1,
-        "staged-v1",
+        2,
+        "staged-v2",
     )
     assert provenance.usage.prompt_tokens == sum(
         len("".join(m["content"] for m in call)) // 4 for call in backend.calls
@@ -78,25 +80,25 @@ def test_an_article_without_meetings_never_calls_the_model() -> None:
 def test_a_failed_call_is_skipped_but_all_failing_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(questions, "BATCH_CANDIDATES", 1)  # one call per window
     ok = _answer({"status": "held"}, ask=1)
-    backend = FakeBackend([ModelError("bad", attempts=3), ok])
+    backend = FakeBackend([ModelError("bad", attempts=3), ok, NO_TENSIONS])
     briefing = summarize_staged(ARTICLE, backend)
     assert len(briefing.meetings) == 1
-    assert briefing.provenance.attempts == 4  # the failed call's attempts are counted too
+    assert briefing.provenance.attempts == 5  # the failed call's attempts are counted too
     with pytest.raises(ModelError):
         summarize_staged(ARTICLE, FakeBackend([ModelError("bad", attempts=3)]))
 
 
 def test_a_candidate_the_model_rejects_is_no_meeting() -> None:
-    backend = FakeBackend([_answer({}, {})])
+    backend = FakeBackend([_answer({}, {}), NO_TENSIONS])
     briefing = summarize_staged(ARTICLE, backend)
     assert briefing.meetings == []
-    assert briefing.provenance.attempts == 1
+    assert briefing.provenance.attempts == 2
 
 
 async def test_async_path_matches_the_blocking_one() -> None:
     reply = _answer({"status": "held"}, {"status": "scheduled", "when": "next month"})
-    blocking = summarize_staged(ARTICLE, FakeBackend([reply]))
-    concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply]))
+    blocking = summarize_staged(ARTICLE, FakeBackend([reply, NO_TENSIONS]))
+    concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply, NO_TENSIONS]))
     assert concurrent.meetings == blocking.meetings
 
 
@@ -110,3 +112,17 @@ def test_a_trigger_sentence_shared_by_two_windows_is_asked_once(
     steps = plan(Article(text=text))
     sentences = [c.sentence.start for ask in steps.asks for c in ask.options.candidates]
     assert len(sentences) == len(set(sentences)) == 4
+
+
+def test_the_tension_answer_becomes_the_briefings_grounded_tensions() -> None:
+    tension = plan(ARTICLE).tensions
+    assert tension is not None
+    first = tension.sentences[0].text
+    issue = " ".join(first.split()[1:3]).strip(",.")
+    reply = {"tensions": [{"evidence": "t1", "parties": list(tension.parties[:2]), "issue": issue}]}
+    briefing = summarize_staged(ARTICLE, FakeBackend([_answer({}, {}), reply]))
+    [found] = briefing.tensions
+    assert (found.parties, found.issue) == (list(tension.parties[:2]), issue)
+    assert found.evidence[0].text == first and ARTICLE.text[found.evidence[0].start :].startswith(
+        first
+    )

@@ -9,11 +9,14 @@
    the windows' own spans, so nothing the model returns can be absent from the text. Windows
    are batched, up to `BATCH_CANDIDATES` candidates per call (one call for most articles).
    Windows without a candidate are never sent to the model: no call, no false meeting.
-4. `assemble`: each answer's confirmed candidates become meeting mentions; `finalize` does
-   the rest, as for every strategy.
+4. `tensions`: one closed question per article about the sentences that name two of its
+   parties (countries, bodies), with the parties as enums; none when no sentence does.
+5. `assemble`: each answer's confirmed candidates become meeting mentions, the tension
+   answer tension drafts; `finalize` does the rest, as for every strategy.
 
-The system prompt is the same for every call, so llama.cpp reuses its KV cache across calls
-and articles; a call's prompt holds its windows' text, not the whole article.
+The system prompt is the same for every call of both kinds (a tension question carries its
+instructions in its user message), so llama.cpp reuses its KV cache across calls and
+articles; a call's prompt holds its windows' text, not the whole article.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from summarizer.backends.base import Completion
 from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
+from summarizer.pipeline.injection import data_only
 from summarizer.pipeline.mentions import Drafts
 from summarizer.strategies.base import Call, Plan, Strategy
 from summarizer.strategies.staged import assemble
@@ -37,7 +41,15 @@ from summarizer.strategies.staged.questions import (
     options_for,
 )
 from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.tensions import (
+    TensionAsk,
+    found_tensions,
+    tension_ask,
+    tension_messages,
+    tension_model,
+)
 from summarizer.strategies.staged.windows import build_windows
+from summarizer.text import layout
 
 __all__ = ["Questions", "StagedStrategy", "plan"]
 
@@ -46,17 +58,27 @@ PROMPT = "staged"
 
 @dataclass(frozen=True)
 class Questions:
-    """What will be asked about one article: its sentences and the asks (one per call)."""
+    """What will be asked about one article: its sentences and the asks (one per call).
+
+    Offsets in `sentences` and `asks` point into `article.text`, the reading view of the
+    article as given (`text.layout`); `view.original` maps them into the text as given.
+    """
 
     sentences: list[Sentence]
     asks: list[Ask]
+    article: Article
+    view: layout.View
+    tensions: TensionAsk | None = None
 
 
 def plan(article: Article) -> Questions:
-    """Analyze the article, keep the windows holding a candidate, batch them into asks.
+    """Read the article as paragraphs (`text.layout`), analyze it, keep the windows holding
+    a candidate, batch them into asks.
 
     A trigger sentence shared by two windows is asked about once (in the first).
     """
+    view = layout.read(data_only(article.text))  # injected lines blanked: never a candidate
+    article = replace(article, text=view.text)
     sentences = analyze(article.text)
     asked: set[int] = set()
     asks = []
@@ -67,7 +89,8 @@ def plan(article: Article) -> Questions:
         options = replace(options, candidates=fresh)
         if options.askable:
             asks.append((window, options))
-    return Questions(sentences, batch(asks))
+    tension = tension_ask(sentences, article.text)
+    return Questions(sentences, batch(asks), article, view, tension)
 
 
 class StagedStrategy(Strategy):
@@ -87,22 +110,34 @@ class StagedStrategy(Strategy):
     def schemas(self) -> list[dict[str, Any]]:
         """The shape of the per-call answer models (built per window from `Options`)."""
         sample = Options(sides={}, times=("t",), places=("p",))
-        return [answer_model(sample).model_json_schema()]
+        tension = TensionAsk(sentences=(Sentence(0, 1, "s"),), parties=("a", "b"))
+        return [
+            answer_model(sample).model_json_schema(),
+            tension_model(tension).model_json_schema(),
+        ]
 
     def plan(self, article: Article) -> Plan:
         """One call per batch of candidate windows; none when no sentence holds a candidate."""
         questions = plan(article)
         calls = [
-            Call(build_messages(ask, article, self._prompt), answer_model(ask.options))
+            Call(build_messages(ask, questions.article, self._prompt), answer_model(ask.options))
             for ask in questions.asks
         ]
+        if questions.tensions is not None:
+            messages = tension_messages(questions.tensions, questions.article, self._prompt)
+            calls.append(Call(messages, tension_model(questions.tensions)))
         return Plan(calls, state=questions)
 
     def finish(self, article: Article, plan: Plan, results: list[Completion[Any] | None]) -> Drafts:
         """The confirmed candidates of every answered call, and an extractive summary."""
         questions: Questions = plan.state
         found = []
-        for ask, result in zip(questions.asks, results, strict=True):
+        for ask, result in zip(questions.asks, results[: len(questions.asks)], strict=True):
             if result is not None:
                 found += assemble.found_meetings(result.value, ask.options)
-        return Drafts(meetings=found, summary=assemble.summary(questions.sentences, article))
+        tensions = []
+        if questions.tensions is not None and results[-1] is not None:
+            text = questions.article.text
+            tensions = found_tensions(results[-1].value, questions.tensions, text)
+        summary = assemble.summary(questions.sentences, questions.article)
+        return Drafts(meetings=found, tensions=tensions, summary=summary)

@@ -57,6 +57,9 @@ _TRIGGER_FORMS = {
     "confer": "confer confers conferred conferring",
     "call": "call calls called calling",
     "phone": "phone phoned telephone telephoned",
+    # "spoke with Putin", "speaking to his counterpart": a call or a talk (5 real stories)
+    "speak": "spoke with|spoke to|speaks with|speaks to|speaking with|speaking to|speak with|"
+    "speak to|spoken with|spoken to",
     "videoconference": "videoconference video-conference teleconference",
     "sit down": "sit down|sat down|sit-down|sitting down",
     "discussion": "discussions",
@@ -76,8 +79,12 @@ _TRIGGER = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
-# "call for", "called on", "called off", "so-called": not a call between two sides.
-_NOT_A_CALL = re.compile(r"\bso-called\b|\bcall(?:s|ed|ing)?\s+(?:for|on|upon|off|out|it)\b", re.I)
+# "call for", "called on", "called off", "so-called", and naming: "called it a disgrace",
+# "a move his lawyer called “inhumane”" (a quote right after the verb): not a call between two
+# sides.
+_NOT_A_CALL = re.compile(
+    r"\bso-called\b|\bcall(?:s|ed|ing)?\s+(?:(?:for|on|upon|off|out|it)\b|[\"“‘'])", re.I
+)
 _HYPOTHETICAL = re.compile(r"\b(?:could|might)\s+(?:\w+\s+)?(?:meet|talk|visit|hold)\w*", re.I)
 # "would be willing to meet her counterpart": an offer in an interview, no meeting stated.
 _OFFER = re.compile(r"\b(?:willing|ready|prepared|open)\s+to\s+(?:meet|talk|visit|hold)", re.I)
@@ -116,6 +123,8 @@ _TITLE = re.compile(
 _CALENDAR = frozenset([*dates.MONTH_NAMES, *dates.WEEKDAYS, "jan", "feb", "mar", "apr", "jun",
                        "jul", "aug", "sep", "sept", "oct", "nov", "dec"])  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|his|her|their|its|both|our|my|your)\s+", re.IGNORECASE)
+
+
 def find_trigger(sentence: str) -> str | None:
     """The meeting trigger (its lemma, a key of `TRIGGERS`) in `sentence`, else None.
 
@@ -304,6 +313,7 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
     out: list[Span] = []
     for span in spans:
         one_word = span.label in ("ORG", "GPE", "NORP") and fold(span.text) in surnames
+        one_word = one_word and not _modifier(span, text)
         if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames | alone)):
             span = Span(span.text, span.start, span.end, "PERSON")
         if span.label == "PERSON":
@@ -322,6 +332,14 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
         if span.text and span not in kept:
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, -s.end))
+
+
+def _modifier(span: Span, text: str) -> bool:
+    """A name used as a modifier: "the Trump administration", "the Putin regime" (after "the",
+    before a lower-case noun) names a body, not the person as a side.
+    """
+    after = re.match(r"\s+[a-z]", text[span.end :]) is not None
+    return after and text[max(0, span.start - 4) : span.start].lower() == "the "
 
 
 def _looks_like_person(span: Span, text: str, surnames: set[str]) -> bool:

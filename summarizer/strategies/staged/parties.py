@@ -29,6 +29,7 @@ REPORTING = frozenset(
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
+MAX_ALONGSIDE = 4
 
 
 def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tuple[Span, ...]]:
@@ -54,6 +55,8 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
             parties = list(earlier[-1]) if earlier else parties
         if len(parties) < 2 and i + 1 < len(sentences):
             parties = _named_next(parties, sentences[i + 1]) or parties
+        if len(set(parties)) < 2:
+            parties = _named_alongside(parties, sides)
         found = _drop_affiliations(tuple(dict.fromkeys(parties)), sentence)
         out.append(found)
         if len(found) >= 2:
@@ -175,6 +178,21 @@ def _named_next(parties: list[Span], following: Sentence) -> list[Span]:
     if 2 <= len(people) <= 4 and (role in words or "counterpart" in words):
         return people
     return []
+
+
+def _named_alongside(parties: list[Span], sides: list[Span]) -> list[Span]:
+    """Where the parse finds fewer than two parties, the people the trigger sentence names
+    join the one it found: a meeting sentence names its sides even when the parse does not tie
+    them to the trigger ("Ishiba visited Taiwan and told President Lai ...", "During a visit by
+    Starmer to the White House, Trump said ...", "A and B told C in phone conversations ...").
+    Only two to `MAX_ALONGSIDE` people: a sentence listing more is a roll call, not a meeting.
+    Whether it states a meeting is the model's question, as for every candidate.
+    """
+    people = [s for s in sides if s.label == "PERSON"]
+    merged = list(dict.fromkeys([*parties, *people]))
+    if not 2 <= len(people) + len([p for p in parties if p.label != "PERSON"]) <= MAX_ALONGSIDE:
+        return parties
+    return merged if len(merged) >= 2 else parties
 
 
 def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[Span, ...]:

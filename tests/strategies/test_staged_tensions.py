@@ -1,0 +1,73 @@
+"""The tension stage of the staged strategy: parties as enums, co-mention sentences, grounded
+issues.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer.pipeline import prompts
+from summarizer.pipeline.article import Article
+from summarizer.strategies.staged import plan
+from summarizer.strategies.staged.questions import build_messages
+from summarizer.strategies.staged.tensions import found_tensions, tension_messages, tension_model
+
+TEXT = (
+    "Pyongyang rejected Washington's demand for denuclearization on Monday, state media said. "
+    "The United Nations Security Council will meet on Friday to discuss new sanctions. "
+    "Farmers in the north expect a good harvest this year after heavy rains in the spring."
+)
+
+
+def _ask() -> tuple[Article, object]:
+    questions = plan(Article(text=TEXT))
+    assert questions.tensions is not None
+    return questions.article, questions.tensions
+
+
+def test_parties_come_from_the_article_and_only_co_mention_sentences_are_asked() -> None:
+    _, ask = _ask()
+    assert {"North Korea", "United States"} <= set(ask.parties)  # capitals stand for countries
+    texts = [s.text for s in ask.sentences]
+    assert texts[0].startswith("Pyongyang rejected")
+    assert not any("harvest" in t for t in texts)  # names no party
+
+
+def test_no_sentence_naming_two_parties_means_no_question() -> None:
+    assert (
+        plan(Article(text="Farmers in the north expect a good harvest this year.")).tensions is None
+    )
+
+
+def _item(parties: list[str], issue: str) -> dict[str, object]:
+    return {"evidence": "t1", "parties": parties, "issue": issue}
+
+
+def test_the_answer_is_enums_and_the_issue_must_be_the_articles_words() -> None:
+    article, ask = _ask()
+    model = tension_model(ask)  # type: ignore[arg-type]
+    sides = ["North Korea", "United States"]
+    answer = model.model_validate(
+        {"tensions": [_item(sides, "demand for denuclearization"), _item(sides, "again"),
+                      _item(["United States", "United States"], "sanctions")]}
+    )  # fmt: skip
+    found = found_tensions(answer, ask, article.text)  # type: ignore[arg-type]
+    assert [(t.parties, t.issue) for t in found] == [(sides, "demand for denuclearization")]
+    assert found[0].evidence == [ask.sentences[0].text]  # type: ignore[attr-defined]
+    with pytest.raises(ValidationError):
+        model.model_validate({"tensions": [_item(["Mars", "Venus"], "demand")]})
+    invented = model.model_validate({"tensions": [_item(sides, "nuclear war threat")]})
+    assert found_tensions(invented, ask, article.text) == []  # type: ignore[arg-type]
+
+
+def test_meeting_and_tension_questions_share_the_system_prompt() -> None:
+    prompt = prompts.load("staged")
+    questions = plan(Article(text=TEXT))
+    assert questions.tensions is not None
+    tension = tension_messages(questions.tensions, questions.article, prompt)
+    other = plan(Article(text="Anna Berg met Piotr Nowak in Warsaw on Friday, the ministry said."))
+    meeting = build_messages(other.asks[0], other.article, prompt)
+    assert tension[0]["content"] == meeting[0]["content"]
+    assert "[t1] Pyongyang rejected" in tension[1]["content"]
+    assert 'Parties: "' in tension[1]["content"]
