@@ -44,7 +44,7 @@ from summarizer.text.fold import fold, has_phrase
 from summarizer.text.normalize import find_quote
 from summarizer.text.places import keep_mentioned, mentioned
 
-PIPELINE_VERSION = "2"  # bump when a correction changes what a given answer becomes
+PIPELINE_VERSION = "3"  # bump when a correction changes what a given answer becomes
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)
 
 
