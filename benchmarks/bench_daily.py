@@ -1,6 +1,7 @@
 """Benchmark `summarizer daily` against the fake OpenAI server (250 ms per call). Not a test.
 
     .venv/bin/python benchmarks/bench_daily.py [--n 500] [--naive 100] [--profile]
+    .venv/bin/python benchmarks/bench_daily.py --profile-only --n 300   # (b) and its cProfile
 
 One invocation, one process for (a)-(c); the fake server runs in a child process so its CPU
 is not counted as ours, and each memory run is a child of its own:
@@ -327,15 +328,99 @@ def prompt_overhead(folder: Path) -> dict[str, int]:
 
 
 def profile(base_url: str, folder: Path, tmp: Path) -> str:
-    """The top of a cProfile of run (b), by own time."""
-    profiler = cProfile.Profile()
+    """The top of a cProfile of run (b), by own time, and own time per package per article.
+
+    The profiler's clock is the process CPU time, so waiting (the server's latency, other
+    processes on the machine) is not counted: the figures are CPU, not wall, time.
+    """
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     daily_run(base_url, folder, tmp / "profile-out", tmp / "profile-cache.sqlite3")
     profiler.disable()
     path = tmp / "profile.txt"
     with path.open("w") as f:
-        pstats.Stats(profiler, stream=f).sort_stats("tottime").print_stats(25)
-    return path.read_text()
+        stats = pstats.Stats(profiler, stream=f)
+        stats.sort_stats("tottime").print_stats(25)
+    n = len(list(folder.iterdir()))
+    return path.read_text() + by_package(stats, n)
+
+
+def package_of(filename: str) -> str:
+    """Where a profiled function lives: a site-package, a `summarizer` subpackage, stdlib."""
+    if filename.startswith("~") or filename.startswith("<"):
+        return "builtins"
+    parts = Path(filename).parts
+    if "site-packages" in parts:
+        return parts[parts.index("site-packages") + 1].removesuffix(".py")
+    if "summarizer" in parts:
+        rest = parts[parts.index("summarizer") + 1 :]
+        return "summarizer." + rest[0].removesuffix(".py") if len(rest) > 1 else "summarizer"
+    return "stdlib." + Path(filename).stem
+
+
+def by_package(stats: pstats.Stats, n: int) -> str:
+    """Own (tottime) CPU per article by package, largest first: which layer costs what.
+
+    A builtin's time (`isinstance`, a regex search, a C validator) goes to its callers' packages.
+    """
+    totals: dict[str, float] = {}
+    entries = stats.stats.items()  # type: ignore[attr-defined]
+    for (filename, _, _), (_, _, tottime, _, callers) in entries:
+        name = package_of(filename)
+        if name == "builtins" and callers:
+            for (caller, _, _), (_, _, own, _) in callers.items():
+                totals[package_of(caller)] = totals.get(package_of(caller), 0.0) + own
+        else:
+            totals[name] = totals.get(name, 0.0) + tottime
+    rows = sorted(totals.items(), key=lambda kv: -kv[1])[:20]
+    lines = [f"own time per article by package (profiled, N={n}; builtins to their callers):"]
+    lines += [f"  {name:<28}{seconds / n * 1000:>8.2f} ms" for name, seconds in rows]
+    return "\n".join(lines) + "\n"
+
+
+def calls_only(base_url: str, folder: Path) -> float:
+    """CPU seconds of the articles' model calls alone: each article's whole-strategy request
+    through `OpenAIBackend.agenerate` (grounding validation included), 32 at a time.
+    """
+    from summarizer.backends.openai import OpenAIBackend
+    from summarizer.inputs.sources import discover
+    from summarizer.strategies.whole import WholeStrategy
+
+    strategy, backend = WholeStrategy(), OpenAIBackend(settings(base_url))
+    articles = [entry.load() for entry in discover([str(folder)])]
+    calls = [(strategy.plan(a).calls[0], {"article": a.text}) for a in articles]
+
+    async def run() -> None:
+        gate = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(call: Any, context: dict[str, Any]) -> None:
+            async with gate:
+                await backend.agenerate(call.messages, call.response_model, context=context)
+
+        await asyncio.gather(*(one(call, context) for call, context in calls))
+        await backend.aclose()
+
+    cpu = time.process_time()
+    asyncio.run(run())
+    return time.process_time() - cpu
+
+
+def profile_only(args: argparse.Namespace) -> int:
+    """Run (b) alone: CPU per article unprofiled, then again under cProfile (`--profile-only`);
+    and the CPU of its model calls alone (`calls_only`).
+    """
+    with tempfile.TemporaryDirectory() as name, Server(args.latency) as server:
+        tmp = Path(name)
+        folder = tmp / "articles"
+        write_articles(folder, args.n)
+        cold = daily_run(server.base_url, folder, tmp / "out", tmp / "cache.sqlite3")
+        calls = calls_only(server.base_url, folder)
+        profiled = profile(server.base_url, folder, tmp)
+    cpu = cold["cpu_s"] / args.n * 1000
+    print(f"run (b), N={args.n}: {cpu:.2f} ms CPU per article, {cold['wall_s']:.2f} s wall")
+    print(f"model calls alone: {calls / args.n * 1000:.2f} ms CPU per article")
+    print(profiled)
+    return 0
 
 
 def figures(raw: dict[str, Any], n: int, naive_n: int, latency: float) -> dict[str, float]:
@@ -381,6 +466,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--memory-n", type=int, nargs=2, default=[100, 2000], metavar=("LOW", "HIGH")
     )
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of (b)")
+    parser.add_argument(
+        "--profile-only", action="store_true", help="only (b): CPU per article and its cProfile"
+    )
     parser.add_argument("--memory-merge", action="store_true", help="keep the merge in memory runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -398,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory:
         memory_child(args.base_url, args.memory, args.memory_merge)
         return 0
+    if args.profile_only:
+        return profile_only(args)
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as name, Server(args.latency) as server:
         tmp = Path(name)
