@@ -159,9 +159,11 @@ def country_of(demonym: str, article: str) -> str | None:
     known = country_named(demonym) or _demonym_country(key)
     if known:
         return known
-    words = {w for w in _capitalized(article) if fold(w) != key}
+    words = dict.fromkeys(w for w in _capitalized(article) if fold(w) != key)  # text order
     found = [w for w in words if len(key) >= 5 and fold(w)[:5] == key[:5]]
-    return min(found, key=len) if found else None
+    # The shortest; of equals, the name as prose writes it ("Pellandia", not a dateline's
+    # "PELLANDIA"), then the first in the text: never set order, which changes per process.
+    return min(found, key=lambda w: (len(w), w.isupper())) if found else None
 
 
 def _capitalized(text: str) -> list[str]:
