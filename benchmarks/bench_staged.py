@@ -8,7 +8,8 @@ One process, one model:
    ~600-token prompt, prompt cache off) and generation tokens/s (128 tokens);
 2. a warm-up article that is not timed (the fixed system prompt enters the KV cache once per
    process, as in any run over several articles; no timed article is in the cache);
-3. every article of benchmarks/articles/ and the first `--cases` gold cases: the wall time of
+3. every article of benchmarks/articles/ and `--cases` gold cases of `--from` (evals/cases),
+   spread evenly over it: the wall time of
    `StagedStrategy.run` (spaCy analysis included) and its hardware limit, the time a model
    needs just to read the whole article and write the run's own output tokens:
    article tokens / prefill rate + output tokens / generation rate.
@@ -64,13 +65,16 @@ def rates(backend: EmbeddedBackend) -> tuple[float, float]:
     return max(prefill), max(generation)
 
 
-def articles(cases: int) -> list[tuple[str, Article]]:
-    """The bench articles, then the first `cases` gold cases' articles."""
+def articles(cases: int, folder: str = "evals/cases") -> list[tuple[str, Article]]:
+    """The bench articles, then `cases` gold cases of `folder`, spread evenly over it (so a
+    sample of the real cases holds both outlets).
+    """
     out = [
         (p.stem, Article(text=p.read_text(), origin=p.name))
         for p in sorted((HERE / "articles").glob("*.txt"))
     ]
-    gold = load_cases(HERE.parent / "evals" / "cases")[:cases]
+    found = load_cases(HERE.parent / folder)
+    gold = found[:: max(1, len(found) // cases)][:cases] if cases else []
     for case in gold:
         a = case.article
         out.append((case.id, Article(text=a.text, title=a.title, published=a.published)))
@@ -81,6 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", default="1.5b", choices=["1.5b", "0.5b"])
     parser.add_argument("--cases", type=int, default=12, help="gold cases to time")
+    parser.add_argument("--from", dest="folder", default="evals/cases", help="cases folder")
     args = parser.parse_args()
 
     backend = EmbeddedBackend(Settings(embedded_size=args.size))
@@ -89,7 +94,7 @@ def main() -> None:
     STAGED.run(Article(text=WARM_UP), backend)  # the system prompt enters the KV cache
 
     rows: list[dict[str, Any]] = []
-    for name, article in articles(args.cases):
+    for name, article in articles(args.cases, args.folder):
         tokens = len(backend.native("/tokenize", {"content": article.text})["tokens"])
         start = time.perf_counter()
         briefing = STAGED.run(article, backend)
@@ -120,7 +125,8 @@ def main() -> None:
     timed = [r for r in rows if r["calls"]]  # articles the model was asked about
     bench = next(r for r in rows if r["article"].startswith("600-words"))
     summary = {
-        "command": f"python benchmarks/bench_staged.py --size {args.size} --cases {args.cases}",
+        "command": f"python benchmarks/bench_staged.py --size {args.size} --cases {args.cases}"
+        f" --from {args.folder}",
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "model": backend.model,
         "prefill_tok_s": round(prefill, 1),
