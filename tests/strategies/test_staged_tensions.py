@@ -71,3 +71,16 @@ def test_meeting_and_tension_questions_share_the_system_prompt() -> None:
     assert tension[0]["content"] == meeting[0]["content"]
     assert "[t1] Pyongyang rejected" in tension[1]["content"]
     assert 'Parties: "' in tension[1]["content"]
+
+
+def test_one_issue_of_one_sentence_is_one_tension() -> None:
+    article, ask = _ask()
+    model = tension_model(ask)  # type: ignore[arg-type]
+    parties = list(ask.parties)  # type: ignore[attr-defined]
+    first, other = ["North Korea", "United States"], [p for p in parties if p != "North Korea"][:2]
+    answer = model.model_validate(
+        {"tensions": [_item(first, "demand for denuclearization"),
+                      _item(other, "demand for denuclearization")]}
+    )  # fmt: skip
+    found = found_tensions(answer, ask, article.text)  # type: ignore[arg-type]
+    assert [t.parties for t in found] == [first]

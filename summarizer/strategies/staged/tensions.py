@@ -111,19 +111,20 @@ def tension_model(ask: TensionAsk) -> type[BaseModel]:
 
 def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[TensionDraft]:
     """The answer's tensions with two distinct parties and an issue in the article's words;
-    one per set of parties (the first).
+    one per set of parties and one per issue stated by one sentence (the first: a small model
+    lists one dispute again with other parties of the same sentence).
     """
     by_mark = dict(zip(marks(ask), ask.sentences, strict=True))
     known = set(words(article))
     out: list[TensionDraft] = []
-    seen: set[frozenset[str]] = set()
+    seen: set[object] = set()
     for item in getattr(answer, "tensions", []):
         parties = list(dict.fromkeys(item.parties))
         issue = " ".join(item.issue.split()).strip(" .,;:")
-        key = frozenset(parties)
-        if len(parties) < 2 or key in seen or not _grounded(issue, known):
+        keys = {frozenset(parties), (item.evidence, fold(issue))}
+        if len(parties) < 2 or keys & seen or not _grounded(issue, known):
             continue
-        seen.add(key)
+        seen |= keys
         sentence = by_mark[item.evidence]
         out.append(TensionDraft(parties=parties, issue=issue, evidence=[sentence.text]))
     return out
