@@ -52,7 +52,10 @@ _TRIGGER_FORMS = {
     "talk": "talks talked talking",
     "summit": "summit summits",
     "visit": "visit visits visited visiting",
-    "host": "host hosts hosted hosting",
+    # bare "host" only as a verb, after an auxiliary or "to" ("will host", "to host"): else it
+    # is a noun, a title ("podcast host Hugh Hewitt", "talk-show host") or "host country"
+    "host": "hosts|hosted|hosting|will host|would host|to host|shall host|did host|does host|"
+    "do host",
     "receive": "receive receives received receiving",
     "confer": "confer confers conferred conferring",
     "call": "call calls called calling",
