@@ -148,3 +148,10 @@ def test_a_person_in_apposition_to_a_province_stays_a_person() -> None:
     )
     [sentence] = [s for s in analyze(text) if s.trigger]
     assert {s.text: s.label for s in sentence.spans}["Mirela Sandu"] == "PERSON"
+
+
+def test_bare_host_is_the_verb_only_after_an_auxiliary_or_to() -> None:
+    assert find_trigger("Egypt will host talks between the two sides on Monday, officials said.")
+    assert find_trigger("Qatar hosted the foreign ministers in Doha on Monday, officials said.")
+    assert find_trigger("Trump said so in an interview with podcast host Hugh Hewitt.") is None
+    assert find_trigger("The statement spelled the host's name as Ilze Berzina, they said.") is None
