@@ -1,5 +1,5 @@
 """`summarizer brief`: the rich view (or JSON / Markdown) of one or more articles, and with
-`--html FILE` one self-contained HTML page of them (`summarizer.render.html.briefing_page`).
+`--html FILE` one self-contained HTML page of them (`summarizer.render.brief_page.briefing_page`).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def _write_html(target: str, briefed: list[tuple[Article, Briefing]]) -> None:
     failure leaves no half-written file, and a file already there as it was).
     """
     from summarizer.atomic import atomic_write
-    from summarizer.render.html import briefing_page
+    from summarizer.render.brief_page import briefing_page
 
     page = briefing_page(briefed)
     if target == "-":

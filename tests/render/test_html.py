@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.pipeline.article import Article
+from summarizer.render.brief_page import briefing_page
 from summarizer.render.html import (
     PALETTE,
     base_css,
-    briefing_page,
     colour_css,
     environment,
     highlight,

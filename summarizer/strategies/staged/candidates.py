@@ -52,10 +52,8 @@ _TRIGGER_FORMS = {
     "talk": "talks talked talking",
     "summit": "summit summits",
     "visit": "visit visits visited visiting",
-    # bare "host" only as a verb, after an auxiliary or "to" ("will host", "to host"): else it
-    # is a noun, a title ("podcast host Hugh Hewitt", "talk-show host") or "host country"
-    "host": "hosts|hosted|hosting|will host|would host|to host|shall host|did host|does host|"
-    "do host",
+    # bare "host" is the verb after an auxiliary or "to"; else a noun ("podcast host Hewitt")
+    "host": "hosts|hosted|hosting|will host|would host|to host|shall host|did host|does host",
     "receive": "receive receives received receiving",
     "confer": "confer confers conferred conferring",
     "call": "call calls called calling",
