@@ -88,6 +88,21 @@ class Opened:
         self.page.screenshot(path=str(path), full_page=full_page)
         return png_size(path)
 
+    def assert_fits(self, cells: str) -> None:
+        """Nothing wider than the viewport (a wide table scrolls inside its wrapper), no word
+        of the `cells` broken across lines, and the page stayed clean.
+        """
+        assert overflow_x(self.page) <= 1
+        assert broken_words(self.page, cells) == []
+        self.assert_clean()
+
+    def assert_screenshot(self, path: Path) -> None:
+        """A screenshot at `path` is exactly the viewport's size, and the page stayed clean."""
+        size = self.page.viewport_size
+        assert size is not None
+        assert self.screenshot(path) == (size["width"], size["height"])
+        self.assert_clean()
+
 
 class Browser:
     """One launched Chromium; `open` gives each page a fresh context."""

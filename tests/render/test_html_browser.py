@@ -132,16 +132,11 @@ def test_brief_every_entry_clicks_without_an_error_or_a_request(brief_at: Opened
 
 
 def test_brief_nothing_overflows_sideways_and_no_word_in_a_table_is_cut(brief_at: Opened) -> None:
-    assert browser.overflow_x(brief_at.page) <= 1  # a wide table scrolls inside its wrapper
-    assert browser.broken_words(brief_at.page, CELLS) == []
-    brief_at.assert_clean()
+    brief_at.assert_fits(CELLS)
 
 
 def test_brief_screenshot(brief_at: Opened, tmp_path: Path) -> None:
-    size = brief_at.page.viewport_size
-    assert size is not None
-    assert brief_at.screenshot(tmp_path / "brief.png") == (size["width"], size["height"])
-    brief_at.assert_clean()
+    brief_at.assert_screenshot(tmp_path / "brief.png")
 
 
 # --- summarizer daily --html ----------------------------------------------------------------
@@ -220,13 +215,8 @@ def test_daily_every_entry_clicks_without_an_error_or_a_request(daily_at: Opened
 
 
 def test_daily_nothing_overflows_sideways_and_no_word_in_a_table_is_cut(daily_at: Opened) -> None:
-    assert browser.overflow_x(daily_at.page) <= 1  # a wide table scrolls inside its wrapper
-    assert browser.broken_words(daily_at.page, CELLS) == []
-    daily_at.assert_clean()
+    daily_at.assert_fits(CELLS)
 
 
 def test_daily_screenshot(daily_at: Opened, tmp_path: Path) -> None:
-    size = daily_at.page.viewport_size
-    assert size is not None
-    assert daily_at.screenshot(tmp_path / "daily.png") == (size["width"], size["height"])
-    daily_at.assert_clean()
+    daily_at.assert_screenshot(tmp_path / "daily.png")
