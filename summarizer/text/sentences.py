@@ -11,12 +11,18 @@ _ABBREVIATION = re.compile(
 )
 
 
+# A single capital before a period is an initial ("George W. Bush") unless what follows opens
+# a sentence, not a name: a determiner or pronoun ("... on the platform X. The G7 talks ...").
+_OPENER = re.compile(r"\s+(?:The|A|An|This|That|These|Those|It|He|She|They|We|His|Her|Their|Its)\b")
+_INITIAL = re.compile(r"\b[A-Z]\.$")
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence or line, surrounding whitespace excluded."""
     bounds: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group().startswith(".") and _ABBREVIATION.search(text[start : m.start() + 1]):
+        if m.group().startswith(".") and _abbreviation(text, start, m.start(), m.end()):
             continue
         bounds.append((start, m.end()))
         start = m.end()
@@ -30,6 +36,14 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         if a < b:
             out.append((a, b))
     return out
+
+
+def _abbreviation(text: str, start: int, at: int, end: int) -> bool:
+    """The period at `at` ends an abbreviation or an initial, not the sentence."""
+    before = text[start : at + 1]
+    if not _ABBREVIATION.search(before):
+        return False
+    return not (_INITIAL.search(before) and _OPENER.match(text, end))
 
 
 def sentences(text: str) -> list[str]:
