@@ -166,9 +166,10 @@ def country_of(demonym: str, article: str) -> str | None:
     return min(found, key=lambda w: (len(w), w.isupper())) if found else None
 
 
-def _capitalized(text: str) -> list[str]:
+@functools.lru_cache(maxsize=8)  # asked once per nationality word of the same article
+def _capitalized(text: str) -> tuple[str, ...]:
     words = (w.strip(".,;:!?\"'()’”") for w in text.split() if w[:1].isupper())
-    return [re.sub(r"['’]s$", "", w) for w in words]
+    return tuple(re.sub(r"['’]s$", "", w) for w in words)
 
 
 def mentioned(phrase: str, article: str) -> bool:
