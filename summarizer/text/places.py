@@ -135,12 +135,24 @@ def _demonym_country(key: str) -> str | None:
     if key in IRREGULAR:
         return IRREGULAR[key]
     best: tuple[int, int, str] | None = None
-    for folded, name in _country_names().items():
+    for folded, name in _names_by_stem().get(key[:MIN_STEM], ()):
         shared = len(_common_start(key, folded))
         if shared >= MIN_STEM and shared >= len(folded) - 2:
             rank = (shared, -len(folded), name)
             best = rank if best is None or rank[:2] > best[:2] else best
     return best[2] if best else None
+
+
+@functools.cache
+def _names_by_stem() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The folded country names (with their names) by their first `MIN_STEM` letters, in
+    `_country_names` order: only a name sharing those with a word can be its country.
+    """
+    found: dict[str, list[tuple[str, str]]] = {}
+    for folded, name in _country_names().items():
+        if len(folded) >= MIN_STEM:
+            found.setdefault(folded[:MIN_STEM], []).append((folded, name))
+    return {stem: tuple(names) for stem, names in found.items()}
 
 
 def _common_start(a: str, b: str) -> str:
