@@ -25,33 +25,47 @@ _MACHINE = (
     r"(?:assistants?|models?|systems?|tools?|bots?|agents?|summari[sz]ers?|readers?))"
     r"|ai|llms?|chatbots?|chatgpt|bots?|language\s+models?|summari[sz]ers?"
 )
-_ADDRESSES_MODEL = re.compile(
-    # "Ignore (all) (the/your) previous instructions", "disregard the system prompt"
-    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:(?:the|your|my)\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|system)\s+(?:instructions|prompts?|directions)\b"
-    # "Note to AI assistants", "Message for the summarization tool", "Instructions for models"
-    rf"|\b(?:note|message|memo|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
-    rf"(?:{_MACHINE}|models?|assistants?)\b"
-    # A sentence opening with a vocative: "Attention summarization tool:", "Dear AI,",
-    # "To the summarization tool:", "Hey ChatGPT," (not "To the AI summit", "Attention turned")
-    rf"|^\W*(?:attention|dear|hey|hello|hi|to)[\s,:]+(?:the\s+|all\s+|any\s+|an?\s+)?"
-    rf"(?:{_MACHINE})\s*(?:[:,!]|$)"
-    # A machine reading this very text: "AI systems reading this", "any chatbot processing
-    # this page", "language models summarising the article" (not "AI tools summarising news")
-    rf"|\b(?:{_MACHINE})\s+(?:that\s+(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|"
-    r"parsing|analy[sz]ing|scraping)\s+(?:this|these|the\s+(?:article|page|text|story|post))\b"
-    # "You are (now) an AI / assistant / language model"
-    r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language\s+model|llm|chatbot)\b"
-    # "system prompt", "new instructions", a line opening "SYSTEM:" or "ASSISTANT:"
-    r"|\b(?:system|developer)\s+prompt\b|\bnew\s+instructions\b|^\W*(?:system|assistant)\s*:"
-    # A sentence opening "(Please) report / add / list a ... meeting"
-    r"|^\W*(?:please\s+)?(?:report|add|include|insert|output|list)\s+(?:a|an|the|this|one|"
-    r"another)\s+(?:\S+\s+){0,3}?meetings?\b"
-    # The briefing's JSON keys, and the prompt's delimiters
-    r"|\"(?:summary|meetings|participants|tensions|evidence)\"\s*:"
-    r"|<<<\s*ARTICLE|ARTICLE\s*>>>",
-    re.IGNORECASE,
-)
+
+
+def _pattern(start: str, end: str) -> str:
+    """The text of `_ADDRESSES_MODEL`, with `start` and `end` for where a sentence begins and
+    ends (`^` and `$`: it is searched in each line and sentence).
+    """
+    return (
+        # "Ignore (all) (the/your) previous instructions", "disregard the system prompt"
+        r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:(?:the|your|my)\s+)?"
+        r"(?:previous|prior|above|earlier|preceding|system)\s+"
+        r"(?:instructions|prompts?|directions)\b"
+        # "Note to AI assistants", "Message for the summarization tool", "Instructions for models"
+        rf"|\b(?:note|message|memo|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+        rf"(?:{_MACHINE}|models?|assistants?)\b"
+        # A sentence opening with a vocative: "Attention summarization tool:", "Dear AI,",
+        # "To the summarization tool:", "Hey ChatGPT," (not "To the AI summit", "Attention turned")
+        rf"|{start}\W*(?:attention|dear|hey|hello|hi|to)[\s,:]+(?:the\s+|all\s+|any\s+|an?\s+)?"
+        rf"(?:{_MACHINE})\s*(?:[:,!]|{end})"
+        # A machine reading this very text: "AI systems reading this", "any chatbot processing
+        # this page", "language models summarising the article" (not "AI tools summarising news")
+        rf"|\b(?:{_MACHINE})\s+(?:that\s+(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|"
+        r"parsing|analy[sz]ing|scraping)\s+(?:this|these|the\s+(?:article|page|text|story|post))\b"
+        # "You are (now) an AI / assistant / language model"
+        r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language\s+model|llm|chatbot)\b"
+        # "system prompt", "new instructions", a line opening "SYSTEM:" or "ASSISTANT:"
+        r"|\b(?:system|developer)\s+prompt\b|\bnew\s+instructions\b"
+        rf"|{start}\W*(?:system|assistant)\s*:"
+        # A sentence opening "(Please) report / add / list a ... meeting"
+        rf"|{start}\W*(?:please\s+)?(?:report|add|include|insert|output|list)\s+"
+        r"(?:a|an|the|this|one|another)\s+(?:\S+\s+){0,3}?meetings?\b"
+        # The briefing's JSON keys, and the prompt's delimiters
+        r"|\"(?:summary|meetings|participants|tensions|evidence)\"\s*:"
+        r"|<<<\s*ARTICLE|ARTICLE\s*>>>"
+    )
+
+
+_ADDRESSES_MODEL = re.compile(_pattern("^", "$"), re.IGNORECASE)
+# Where the article holds no match of this, no line or sentence of it has one of
+# `_ADDRESSES_MODEL`: a line or sentence begins and ends next to whitespace or the text's
+# ends, and reads the article's whitespace runs as single spaces (`\s+` and `\W*` read both).
+_ANYWHERE = re.compile(_pattern(r"(?<!\S)", r"(?!\S)"), re.IGNORECASE)
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -62,13 +76,18 @@ def addresses_model(text: str) -> bool:
     joined = " ".join(text.split())
     if _ADDRESSES_MODEL.search(joined):
         return True
-    return any(_ADDRESSES_MODEL.search(joined[a:b]) for a, b in sentence_bounds(joined))
+    whole = (0, len(joined))  # searched just above
+    return any(
+        _ADDRESSES_MODEL.search(joined[a:b]) for a, b in sentence_bounds(joined) if (a, b) != whole
+    )
 
 
 def _flagged(article: str) -> list[tuple[int, int]]:
     """Spans to blank: each line that addresses the model, and each sentence that does
     (read across the line breaks of its paragraph), widened to the whole lines it is on.
     """
+    if not _ANYWHERE.search(article):  # most articles: one search, not one per sentence
+        return []
     spans = [m.span() for m in _LINE.finditer(article) if addresses_model(m[0])]
     for offset, paragraph in _paragraphs(article):
         joined = paragraph.replace("\n", " ")

@@ -75,6 +75,15 @@ def test_sentences_that_address_the_model_are_found(kind: str) -> None:
     assert addresses_model(ADDRESSED[kind])
 
 
+@pytest.mark.parametrize("kind", list(ADDRESSED))
+def test_an_addressing_sentence_mid_line_blanks_its_line(kind: str) -> None:
+    """Found after another sentence of its line too, past a run of spaces or a line break."""
+    for gap in ("  ", "\n"):
+        text = f"Chile and Argentina discuss glacier row\n\n{REAL}{gap}{ADDRESSED[kind]}\n"
+        cleaned = data_only(text)
+        assert len(cleaned) == len(text) and "Anna Berg" not in cleaned
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
