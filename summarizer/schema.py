@@ -1,13 +1,17 @@
 """The typed briefing: what the tool returns (`Briefing`) and what the model fills in (`*Draft`).
 
 The model only fills the draft: words copied from the article. Code then resolves dates,
-locates quotes (offsets) and records provenance, producing the `Briefing`.
+locates quotes (offsets) and records provenance, producing the `Briefing`. The model is sent
+the draft's `request_schema()`: its constraints without the prose (`terse`), which the system
+prompt gives; the field descriptions here are the published schema's and the reader's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import inspect
+from collections.abc import Collection
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -210,10 +214,96 @@ class TensionDraft(Strict):
 
 
 class BriefingDraft(Strict):
-    """What the model returns for one article."""
+    """The briefing of one article: its summary, meetings and tensions."""
 
     summary: Annotated[str, StringConstraints(max_length=800)] = Field(
         description="One to three neutral sentences summarizing the article."
     )
     meetings: list[MeetingDraft] = Field(default_factory=list, max_length=MAX_MEETINGS)
     tensions: list[TensionDraft] = Field(default_factory=list, max_length=MAX_TENSIONS)
+
+    @classmethod
+    def request_schema(cls) -> dict[str, Any]:
+        """The JSON schema the model is sent (`terse`): every constraint of `model_json_schema`,
+        the prose only where the system prompt (`prompts/briefing-*.system.j2`) says nothing:
+        `NOTES`, and this class's docstring as the tool's description.
+        """
+        schema = terse(cls.model_json_schema(), NOTES)
+        description = inspect.cleandoc(BriefingDraft.__doc__ or "")
+        return {"title": schema.pop("title"), "description": description} | schema
+
+
+# --- The schema the model is sent --------------------------------------------------------
+
+NOTES = frozenset(
+    {("Participant", "aliases"), ("TensionDraft", "issue"), ("TensionDraft", "description")}
+)
+"""(model, field): the field descriptions `BriefingDraft.request_schema` keeps. The prompt's
+rules and example cover every other field; these three it never explains."""
+_ANNOTATIONS = ("title", "description", "default")
+_NULLABLE_MERGE = frozenset(
+    {"type", "maxLength", "minLength", "pattern", "format", "items", "minItems", "maxItems"}
+)  # keywords that constrain only their own type: `X | None` may be written as one type list
+
+
+def terse(schema: dict[str, Any], notes: Collection[tuple[str, str]] = ()) -> dict[str, Any]:
+    """`schema` (pydantic's) as short as it goes and as strict: the same documents valid.
+
+    Annotations go (`title` but the root's, which names the tool; `default`; `description`
+    but a model's field in `notes`), `X | None` with `X` of one type becomes `"type": [X,
+    "null"]`, and a `$defs` entry referred to once is written in place (the draft's schema
+    keeps none).
+    """
+    defs: dict[str, Any] = schema.get("$defs", {})
+    uses = _refs(schema)
+    single = {name for name in defs if uses.count(name) == 1}
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = str(node.get("$ref", "")).removeprefix("#/$defs/")
+        if ref in single and len(node) == 1:
+            return clean(defs[ref])
+        model = node.get("title") if "properties" in node else None
+        out = {k: clean(v) for k, v in node.items() if k not in (*_ANNOTATIONS, "$defs")}
+        if "properties" in node:
+            out["properties"] = {
+                name: _noted(clean(field), field, (model, name) in notes)
+                for name, field in node["properties"].items()
+            }
+        return _nullable(out)
+
+    root: dict[str, Any] = {"title": schema["title"]} | clean(schema)
+    kept = {name: clean(d) for name, d in defs.items() if name not in single}
+    return root | ({"$defs": kept} if kept else {})
+
+
+def _refs(node: Any) -> list[str]:
+    """The `$defs` names `node` refers to, once per reference (in `$defs` too)."""
+    if isinstance(node, list):
+        return [r for item in node for r in _refs(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [str(node["$ref"]).removeprefix("#/$defs/")] if "$ref" in node else []
+    return own + [r for v in node.values() for r in _refs(v)]
+
+
+def _noted(field: dict[str, Any], original: dict[str, Any], keep: bool) -> dict[str, Any]:
+    return field | {"description": original["description"]} if keep else field
+
+
+def _nullable(node: dict[str, Any]) -> dict[str, Any]:
+    """`{"anyOf": [X, {"type": "null"}]}` as X with `"type": [X's type, "null"]` where X has one
+    type and only keywords that constrain that type (so null stays valid and nothing else is).
+    """
+    options = node.get("anyOf")
+    if not (isinstance(options, list) and len(options) == 2 and {"type": "null"} in options):
+        return node
+    [other] = [o for o in options if o != {"type": "null"}]
+    if not (isinstance(other.get("type"), str) and set(other) <= _NULLABLE_MERGE):
+        return node
+    rest = {k: v for k, v in node.items() if k != "anyOf"}
+    merged: dict[str, Any] = other | {"type": [other["type"], "null"]} | rest
+    return merged

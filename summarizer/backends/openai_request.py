@@ -16,6 +16,11 @@ would re-ask or raise on (invalid or ungrounded, cut off, no tool call): the bac
 that answer to instructor (`first_then`), which parses it again, re-asks from it and raises
 exactly as if it had received the answer itself.
 
+A response model with a `request_schema()` classmethod (`schema.BriefingDraft`) is sent that
+schema, a shorter form of its own with the same constraints, in every mode: `with_context`
+makes it the request class's `model_json_schema()`, which instructor reads. Validation, and the
+replay key (`replay.call_key`, the response model's own `model_json_schema()`), are the model's.
+
 Validation context reaches pydantic validators as `info.context` through `validation_context`.
 It is deliberately not given to instructor's `context=`: instructor 1.17 would also render every
 message as a Jinja template with it, mangling any article text holding `{{`, `{%` or indented
@@ -66,7 +71,8 @@ def with_context(model: type[T]) -> type[T]:
 
     It is also instructor's `OpenAISchema`, as instructor would make it per request: given
     one, instructor uses it as is, so its tool schema is built once (instructor caches it
-    per class) instead of a new class and a new schema (~10 ms) every request.
+    per class) instead of a new class and a new schema (~10 ms) every request. Its
+    `model_json_schema()` is the model's `request_schema()` where it has one.
     """
 
     def validate_json(cls: type[T], /, data: Any, *, context: Any = None, **kw: Any) -> T:
@@ -75,6 +81,17 @@ def with_context(model: type[T]) -> type[T]:
     namespace: dict[str, Any] = {"__doc__": model.__doc__, "__module__": model.__module__}
     namespace["__qualname__"] = model.__qualname__
     namespace["model_validate_json"] = classmethod(validate_json)
+    request_schema = getattr(model, "request_schema", None)
+    if callable(request_schema):
+
+        def schema(cls: type[T], /, *args: Any, **kw: Any) -> dict[str, Any]:
+            """What instructor asks for (no arguments): the model's request schema."""
+            found: dict[str, Any] = (
+                model.model_json_schema(*args, **kw) if args or kw else request_schema()
+            )
+            return found
+
+        namespace["model_json_schema"] = classmethod(schema)
     return type(model.__name__, (model, instructor.OpenAISchema), namespace)
 
 

@@ -89,8 +89,8 @@ class WholeStrategy(Strategy):
         return self._prompt
 
     def schemas(self) -> list[dict[str, Any]]:
-        """The draft's JSON schema."""
-        return [grounding.GroundedBriefingDraft.model_json_schema()]
+        """The draft's JSON schema as the model is sent it (`BriefingDraft.request_schema`)."""
+        return [grounding.GroundedBriefingDraft.request_schema()]
 
     def identity(self) -> str:
         """The base identity, and the context where one is set (it decides the chunks)."""

@@ -227,3 +227,38 @@ def test_a_new_model_or_mode_builds_a_new_request() -> None:
 
 def test_reasked_errors_are_instructors() -> None:
     assert set(REASKED) == set(instructor_retry._RETRYABLE_PARSE_ERRORS)
+
+
+@pytest.mark.parametrize("mode", MODE_NAMES)
+def test_the_draft_is_sent_its_request_schema(
+    mode: str, make: Any, fake_server: FakeOpenAIServer
+) -> None:
+    """Every mode sends `request_schema()` (terse), not the full `model_json_schema()`; the
+    answer is still validated, grounding included, by the model itself.
+    """
+    fake_server.set_script([UNGROUNDED, DRAFT])
+    done = make(mode=mode).generate(MESSAGES, GroundedBriefingDraft, context=CONTEXT)
+    assert done.attempts == 2  # the ungrounded first answer was re-asked, as before
+    sent, schema = fake_server.requests[0], GroundedBriefingDraft.request_schema()
+    if mode == "tools":
+        function = sent["tools"][0]["function"]
+        assert (function["name"], function["description"]) == (
+            "BriefingDraft",
+            schema["description"],
+        )
+        assert function["parameters"] == {
+            k: v for k, v in schema.items() if k not in ("title", "description")
+        }
+    elif mode == "json_schema":
+        assert sent["response_format"]["json_schema"]["schema"] == schema
+    else:
+        assert json.dumps(schema, indent=2) in sent["messages"][0]["content"]
+    assert "Joseph Dunford" not in json.dumps(sent)  # the full schema's descriptions stay home
+
+
+def test_a_model_without_a_request_schema_is_sent_its_own() -> None:
+    extras = prepared(Pick, "json_schema").extras
+    assert extras is not None
+    assert extras["response_format"]["json_schema"]["schema"] == Pick.model_json_schema()
+    full = openai_request.with_context(GroundedBriefingDraft).model_json_schema(mode="validation")
+    assert full == GroundedBriefingDraft.model_json_schema()  # asked with arguments: the model's
