@@ -14,6 +14,7 @@ the fake server use), and its `name` says so, so a figure is never passed off as
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -50,8 +51,9 @@ class CharCount:
         return -(-len(text) // CHARS_PER_TOKEN)
 
     def template(self, messages: list[Message], tools: list[dict[str, Any]] | None) -> str:
-        """No template is known: the message contents, one after the other."""
-        return "\n".join(str(m.get("content", "")) for m in messages)
+        """No template is known: the tools' JSON, then the message contents, one a line."""
+        parts = [json.dumps(tools)] if tools else []
+        return "\n".join(parts + [str(m.get("content", "")) for m in messages])
 
 
 class LlamaTokenizer:

@@ -18,6 +18,7 @@ def test_without_a_model_file_it_counts_characters_and_says_so(
         assert isinstance(t, CharCount) and t.name == "characters / 4"
         assert (t.count(""), t.count("abcd"), t.count("abcde")) == (0, 1, 2)
         assert t.template([{"role": "user", "content": "Hi"}], None) == "Hi"
+        assert t.template([{"role": "user", "content": "Hi"}], [{"a": 1}]) == '[{"a": 1}]\nHi'
 
 
 @pytest.mark.slow
