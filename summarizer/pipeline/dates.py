@@ -63,6 +63,11 @@ _TIME = re.compile(
 )
 
 
+def is_duration(text: str) -> bool:
+    """`text` is a length of time with no anchor ("40-minute", "more than four hours")."""
+    return _DURATION.match(" ".join(text.replace(",", " ").split())) is not None
+
+
 def tense_for(status: Status) -> Tense | None:
     """The tense hint a meeting status implies: held -> past; scheduled/proposed -> future."""
     if status == "held":
@@ -86,7 +91,7 @@ def resolve(text: str | None, published: dt.date | None, *, tense: Tense | None 
             if resolved != UNKNOWN or not has_year:
                 return resolved
             break  # relative words but an explicit year: let dateparser read the whole
-    if published is None and not has_year:
+    if (published is None and not has_year) or _DURATION.match(clean):
         return UNKNOWN
     return _fallback(clean, published, tense)
 
@@ -257,6 +262,22 @@ _PATTERNS: list[tuple[str, Rule]] = [
     (rf"(?:^|\b(?P<prep>in|by|until|before|after|since)\s+|\b{_Q}){_MON}", _month_only),
 ]  # fmt: skip
 _RULES = [(re.compile(pattern, re.I), rule) for pattern, rule in _PATTERNS]
+# A length of time with nothing that anchors it ("40-minute", "more than four hours", "a
+# nine-day tour", "four years"): how long, not when. dateparser would read "40-minute" as
+# 2040 and "10 days" as ten days ago; anchored spans ("two days later", "in three weeks")
+# are rules above.
+_COUNT = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a few|several|many|[a-z]+teen|twenty|thirty|forty|fifty|sixty|hundreds? of)"
+)
+_DURATION = re.compile(
+    r"^(?:(?:about|around|nearly|almost|over|more than|less than|some|up to|at least|"
+    r"another|a full|the full|the|a|an|his|her|their|its)\s+)*"
+    + _COUNT
+    + r"[\s-]+(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?)"
+    r"(?:[\s-]+(?:long|old|tour|visit|trip|meeting|talks))?$",
+    re.I,
+)
 
 
 # --- helpers ----------------------------------------------------------------------------------

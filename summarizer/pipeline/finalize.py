@@ -127,6 +127,9 @@ def _as_data(evidence: list[str], article: Article) -> str:
     return " ".join(data[s[0] : s[1]] if s else q for q, s in zip(evidence, spans, strict=True))
 
 
+_DAY_PART = re.compile(r"\b(morning|afternoon|evening|night|tonight|noon|midday)\b")
+
+
 def same_day(mentions: list[MeetingMention]) -> None:
     """A meeting "the same day" is on the date of the one mentioned before it (in order)."""
     for before, item in zip(mentions, mentions[1:], strict=False):
@@ -142,8 +145,20 @@ def same_meeting(a: MeetingMention, b: MeetingMention) -> bool:
         return False
     if a.status != b.status and "unknown" not in (a.status, b.status):
         return False
+    if (
+        _day_parts(a.when_text)
+        and _day_parts(b.when_text)
+        and not (_day_parts(a.when_text) & _day_parts(b.when_text))
+    ):
+        return False  # "this morning" and "this afternoon": two meetings of one day
     small, large = sorted((a.participants, b.participants), key=len)
     return all(any(names.same_person(p, q) for q in large) for p in small)
+
+
+def _day_parts(when: str | None) -> set[str]:
+    """The parts of the day `when` names ("this morning" -> {"morning"}; "tonight" is night)."""
+    found = set(_DAY_PART.findall(when.lower())) if when else set()
+    return {"night" if w == "tonight" else w for w in found}
 
 
 def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
@@ -186,6 +201,8 @@ def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
         return False
     if titled.status != named.status and "unknown" not in (titled.status, named.status):
         return False
+    if _modality(titled) != _modality(named):
+        return False  # "a video call today with Kenya's minister" is not the talks in the room
     known = [p for p in titled.participants if p.name]
     if not all(any(names.same_person(p, q) for q in named.participants) for p in known):
         return False
@@ -194,6 +211,10 @@ def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
         return False
     countries = {q.country for q in free if q.country}
     return all(not p.country or not countries or p.country in countries for p in unnamed)
+
+
+def _modality(mention: MeetingMention) -> str:
+    return corrections.modality(" ".join(mention.evidence))
 
 
 def _title_overlap(titled: MeetingMention, named: MeetingMention) -> int:

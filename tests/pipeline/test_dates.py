@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from summarizer.pipeline import dates
 from summarizer.pipeline.dates import Resolved, Tense, resolve, tense_for
 from summarizer.schema import Precision, Status
 
@@ -141,3 +142,19 @@ def test_tense_for_status(status: Status, tense: Tense | None) -> None:
 def test_fallback_uses_dateparser_for_other_formats() -> None:
     text = "Thursday the 16th of February in 2017"
     assert resolve(text, None) == Resolved(D(2017, 2, 16), "day")
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["40-minute", "more than four hours", "a nine-day tour", "56 years", "10 days", "four years"],
+)
+def test_a_length_of_time_is_no_date(words: str) -> None:
+    assert dates.is_duration(words)
+    assert dates.resolve(words, dt.date(2024, 2, 15)).date is None
+
+
+def test_anchored_spans_still_resolve() -> None:
+    published = dt.date(2024, 2, 15)
+    assert dates.resolve("two days later", published).date == dt.date(2024, 2, 17)
+    assert dates.resolve("three weeks ago", published).date == dt.date(2024, 1, 25)
+    assert not dates.is_duration("in two days")

@@ -114,3 +114,23 @@ def test_a_sides_nationality_is_no_place_of_the_meeting() -> None:
     evidence = [text[text.index("The Russian") :]]
     found = correct(_found([STRAW, IVANOV], evidence=evidence, country="Russia"), article)
     assert (found.city, found.country) == ("Bonn", "Germany")
+
+
+def test_morning_and_afternoon_talks_of_one_day_are_two_meetings() -> None:
+    day = dt.date(2003, 2, 3)
+    morning = _found([STRAW, IVANOV], when_text="this morning", date=day)
+    afternoon = _found([STRAW, IVANOV], when_text="this afternoon", date=day)
+    again = _found([Participant(name="Straw"), IVANOV], when_text="Monday morning", date=day)
+    assert len(merge([morning, afternoon])) == 2
+    assert len(merge([morning, again])) == 1
+
+
+def test_a_call_by_title_is_not_the_named_talks_in_the_room() -> None:
+    day = dt.date(2003, 2, 3)
+    named = _found([STRAW, IVANOV], date=day, evidence=["Straw met Ivanov in the Kremlin."])
+    call = _found(
+        [STRAW, Participant(title="foreign minister", country="Kestria")],
+        date=day,
+        evidence=["Straw held a video call with Kestria's foreign minister."],
+    )
+    assert len(merge_titled([named, call])) == 2

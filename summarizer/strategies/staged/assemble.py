@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from summarizer.pipeline import names
+from summarizer.pipeline import dates, names
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.mentions import MeetingMention
+from summarizer.schema import Status
 from summarizer.strategies.staged.questions import Options, replies
-from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.spans import Hints, Sentence
+from summarizer.text import places
 
 SUMMARY_MIN_WORDS = 8
 
@@ -28,29 +30,61 @@ def found_meetings(answer: BaseModel, options: Options) -> list[MeetingMention]:
         if len(people) < 2:
             continue
         when = decide_when(reply.when, candidate.sentence)
-        out.append(
-            MeetingMention(
-                participants=people,
-                status=reply.status,
-                evidence=[candidate.sentence.text],
-                when_text=when,
-                borrowed=when is not None and when not in _times(candidate.sentence),
-                city=reply.city,
-                country=reply.country,
-                agenda=[a.strip() for a in reply.topics if a.strip()],
-            )
+        mention = MeetingMention(
+            participants=people,
+            status=decide_tense(reply.status, candidate.sentence.hints),
+            evidence=[candidate.sentence.text],
+            when_text=when,
+            borrowed=when is not None and when not in _times(candidate.sentence),
+            city=reply.city,
+            country=reply.country,
+            agenda=[a.strip() for a in reply.topics if a.strip()],
         )
+        out.append(place_from_parse(mention, candidate.sentence.hints))
     return out
 
 
+def decide_tense(answered: Status, hints: Hints) -> Status:
+    """The clause's tense (`clauses`) over the model's held/scheduled/unknown; a cancelled,
+    postponed or proposed answer stands (`finalize` checks those against their words).
+    """
+    if hints.tense and answered in ("held", "scheduled", "unknown"):
+        return hints.tense
+    return answered
+
+
+def place_from_parse(mention: MeetingMention, hints: Hints) -> MeetingMention:
+    """The place the parse hangs on the meeting's clause ("talks ... in Jeddah", "met in
+    Chongqing", "a visit to Saudi Arabia") over the model's pick from the window: a country
+    sets the country (a city elsewhere than in it is dropped), a facility the venue ("at the
+    White House"), any other place the city.
+    """
+    place = hints.place
+    if place is None:
+        return mention
+    if place.label == "FAC":
+        mention.venue = place.text
+        mention.city = None if mention.city == place.text else mention.city
+    elif places.is_country(place.text):
+        country = places.country_named(place.text)
+        city_in = places.city_country(mention.city) if mention.city else None
+        mention.city = mention.city if city_in == country else None
+        mention.country = place.text
+    else:
+        mention.city = place.text
+    return mention
+
+
 def _times(sentence: Sentence) -> list[str]:
-    return [s.text for s in sentence.labelled("TIME")]
+    return [s.text for s in sentence.labelled("TIME") if not dates.is_duration(s.text)]
 
 
 def decide_when(answered: str | None, sentence: Sentence) -> str | None:
     """The model's time words if the candidate's sentence holds them; else that sentence's
-    first time words; else the model's (from a neighbouring sentence).
+    first time words; else the model's (from a neighbouring sentence). A length of time
+    ("more than four hours", "a nine-day tour") is no time words.
     """
+    answered = None if answered and dates.is_duration(answered) else answered
     own = _times(sentence)
     if answered in own or not own:
         return answered

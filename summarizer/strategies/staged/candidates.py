@@ -23,6 +23,7 @@ from typing import Any
 
 from summarizer.pipeline import dates
 from summarizer.pipeline.names import HONORIFICS, TITLES, name_forms
+from summarizer.strategies.staged.clauses import with_hints
 from summarizer.strategies.staged.parties import find_parties
 from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
 from summarizer.text.fold import fold
@@ -200,19 +201,10 @@ def analyze(text: str) -> list[Sentence]:
         )
         if _SPEAKER.match(sentence):
             speaker = next((s for s in inside if s.start == start), speaker)
-        sentences.append(
-            Sentence(
-                start,
-                end,
-                sentence,
-                find_trigger(sentence),
-                inside,
-                tuple(trigger_spans(sentence)),
-                speaker,
-            )
-        )
+        trigger, at = find_trigger(sentence), tuple(trigger_spans(sentence))
+        sentences.append(Sentence(start, end, sentence, trigger, inside, at, speaker))
     found = find_parties(docs, sentences)
-    return [replace(s, parties=p) for s, p in zip(sentences, found, strict=True)]
+    return with_hints([replace(s, parties=p) for s, p in zip(sentences, found, strict=True)], docs)
 
 
 def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> list[Span]:

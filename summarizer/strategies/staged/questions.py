@@ -65,8 +65,6 @@ class Ask:
     options: Options
 
 
-
-
 def options_for(window: Window, article: Article) -> Options:
     """The candidates, time words and places of `window`, deduplicated; trigger sentences'
     spans first.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 SIDE_LABELS = frozenset({"PERSON", "ORG", "TITLE"})
 # "SANTIAGO, Sept 8 - ", "DORN (Balkan Desk) - ": where the wire opens a story, not its content.
@@ -20,6 +21,19 @@ class Span:
     label: str
 
 
+Tense = Literal["held", "scheduled"]
+
+
+@dataclass(frozen=True)
+class Hints:
+    """The tense and place the parse gives a trigger sentence's meeting (None: not stated);
+    see `clauses`.
+    """
+
+    tense: Tense | None = None
+    place: Span | None = None
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence (or line) of the article with its offsets, trigger and spans."""
@@ -32,6 +46,7 @@ class Sentence:
     trigger_at: tuple[tuple[int, int], ...] = ()  # offsets of trigger words in `text`
     speaker: Span | None = None  # the transcript speaker whose turn this sentence is in
     parties: tuple[Span, ...] = ()  # who meets, per the trigger's arguments (see parties.py)
+    hints: Hints = Hints()  # the clause's tense and place (see clauses.py)
 
     def labelled(self, *labels: str) -> list[Span]:
         """This sentence's spans with one of `labels`, in order."""

@@ -1,0 +1,133 @@
+"""What the parse of a trigger sentence says about its meeting beyond who meets: the tense of
+the clause and the place it is put in. Code reads these; the model is not asked again.
+
+- Tense: the verb that governs the trigger ("met", "led ... talks", "talks were held",
+  "is due to meet", "said they would meet"). A past verb with no modal or "to" is a meeting
+  that took place (`held`); a modal ("will", "would", "shall") or an infinitive "to" is one
+  still ahead (`scheduled`); a present verb ("meets", a headline's tense) says neither.
+- Place: an "in"/"at" phrase whose object is a place name (a GPE, LOC or FAC span) and that
+  hangs from the trigger, from its governing verb, or from one of its parties ("meeting with
+  Meshaal in Syria", "talks with Ukrainian officials in Jeddah"). A place in another clause
+  ("who arrived in Athens") is not the meeting's.
+
+Both are hints `assemble` prefers to a small model's guess; `finalize` still checks every
+place against the evidence and the gazetteer, for every strategy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from summarizer.strategies.staged.parties import REPORTING, arguments
+from summarizer.strategies.staged.spans import Hints, Sentence, Span, Tense
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PLACE_PREPS = frozenset({"in", "at"})
+MODALS = frozenset({"will", "would", "shall", "'ll"})
+# "is due to meet", "agreed to hold talks": heads under which an infinitive is still ahead
+AHEAD = frozenset({"be", "due", "set", "expect", "schedule", "plan", "agree", "decide",
+                   "intend", "hope", "want", "prepare", "arrange", "invite", "go"})  # fmt: skip
+NOUN_ARGUMENT = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "compound"})
+VISITS = frozenset({"visit", "trip", "tour"})
+# a participle or gerund ("meeting with ...", "held in ...") takes its tense from the clause
+# it hangs from
+DEPENDENT = frozenset({"advcl", "acl", "conj", "xcomp", "pcomp", "relcl"})
+
+
+def with_hints(sentences: list[Sentence], docs: list[Any] | None) -> list[Sentence]:
+    """Each sentence with parties given the hints of its parse (no hints without spaCy)."""
+    if docs is None:
+        return sentences
+    return [
+        replace(s, hints=hints(doc, s.trigger_at, s.spans, s.start)) if s.parties else s
+        for s, doc in zip(sentences, docs, strict=True)
+    ]
+
+
+def hints(doc: Any, trigger_at: tuple[tuple[int, int], ...], spans: tuple[Span, ...],
+          offset: int) -> Hints:  # fmt: skip
+    """The tense and place of the first trigger of a sentence that has either (a later
+    trigger's place is another meeting's: "met Tuesday before their talks with Bush, who
+    arrives in Israel"); `doc` is the sentence's parse, `trigger_at` the trigger offsets in
+    the sentence, `offset` where it starts in the article.
+    """
+    for start, end in trigger_at:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        trigger = span.root
+        verb = governing_verb(trigger)
+        tense = tense_of(verb) if verb is not None else None
+        place = _place(trigger, verb, arguments(trigger), spans, offset)
+        if tense or place:
+            return Hints(tense, place)
+    return Hints()
+
+
+def governing_verb(token: Any) -> Any | None:
+    """The trigger itself if it is a verb, else the verb it is an argument of ("held talks",
+    "talks were held", "hours of talks"), else None (a trigger in a purpose or time phrase,
+    "on their way for discussions", governs no tense).
+    """
+    for _ in range(4):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        of = token.dep_ == "pobj" and token.head.lower_ == "of"
+        if token.head is token or not (token.dep_ in NOUN_ARGUMENT or of):
+            return None
+        token = token.head.head if of else token.head
+    return None
+
+
+def tense_of(verb: Any) -> Tense | None:
+    """held / scheduled as the verb's form and auxiliaries state it (see the module doc)."""
+    for _ in range(2):
+        if verb.lemma_.lower() in REPORTING:
+            return None  # "the ministry confirmed the talks": the report's tense, not theirs
+        aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        if any(a.lower_ in MODALS for a in aux) or _ahead(verb):
+            return "scheduled"
+        if any(a.tag_ == "TO" for a in aux):
+            return "scheduled" if verb.head.lemma_.lower() in AHEAD else None  # "tried to"
+        if verb.tag_ == "VBD" or any(a.tag_ == "VBD" or a.lower_ in ("has", "have", "had")
+                                     for a in aux):  # fmt: skip
+            return "held"
+        if verb.tag_ in ("VBG", "VBN") and not aux and verb.dep_ in DEPENDENT:
+            verb = verb.head  # "..., meeting with X": the tense of the clause it joins
+            continue
+        return None
+    return None
+
+
+def _ahead(verb: Any) -> bool:
+    """An infinitive "to" under the verb: "talks were to commence", "are expected to
+    continue".
+    """
+    return any(c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in verb.children)
+
+
+def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span, ...],
+           offset: int) -> Span | None:  # fmt: skip
+    """The place span of the first "in"/"at" phrase hanging from the trigger, its verb or a
+    party (in that order); for a visit, also its destination ("visited Taiwan", "a visit to
+    Saudi Arabia").
+    """
+    places = [s for s in spans if s.label in PLACE_LABELS]
+
+    def place_at(token: Any) -> Span | None:
+        at = offset + token.idx
+        return next((s for s in places if s.start <= at < s.end), None)
+
+    visit = trigger.lemma_.lower() in VISITS
+    for head in [trigger, *([verb] if verb is not None else []), *parties]:
+        for child in head.children:
+            if visit and head is trigger and child.dep_ == "dobj" and place_at(child):
+                return place_at(child)
+            preps = PLACE_PREPS | ({"to"} if visit and head is trigger else set())
+            if child.dep_ != "prep" or child.lower_ not in preps:
+                continue
+            for obj in (c for c in child.children if c.dep_ == "pobj"):
+                if place_at(obj):
+                    return place_at(obj)
+    return None

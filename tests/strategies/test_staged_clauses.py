@@ -1,0 +1,73 @@
+"""The tense and place the parse gives a trigger sentence's meeting (`staged.clauses`), and
+how `assemble` prefers them to the model's guess. Sentences are our own writing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.pipeline.mentions import MeetingMention
+from summarizer.schema import Participant
+from summarizer.strategies.staged.assemble import decide_tense, place_from_parse
+from summarizer.strategies.staged.candidates import analyze
+from summarizer.strategies.staged.spans import Hints, Span
+
+
+def _hints(text: str) -> Hints:
+    [sentence] = [s for s in analyze(text) if s.parties]
+    return sentence.hints
+
+
+@pytest.mark.parametrize(
+    ("sentence", "tense"),
+    [
+        ("Foreign Minister Ana Lipovac met Johan Brekke in Ostvik on Monday.", "held"),
+        ("Ana Lipovac led six hours of talks with Johan Brekke on the river treaty.", "held"),
+        ("Ana Lipovac will meet Johan Brekke in Ostvik next week.", "scheduled"),
+        ("Ana Lipovac is due to hold talks with Johan Brekke on Thursday.", "scheduled"),
+        ("Ana Lipovac said she would meet Johan Brekke after the vote.", "scheduled"),
+        ("Ana Lipovac meets Johan Brekke over the river treaty.", None),
+    ],
+)  # fmt: skip
+def test_tense_of_the_clause(sentence: str, tense: str | None) -> None:
+    assert _hints(sentence).tense == tense
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Ana Lipovac led talks with Kestrian officials in Geneva, Switzerland, on Monday.",
+         "Geneva"),
+        ("Ana Lipovac continued her tour, meeting with Johan Brekke in Syria on Friday.",
+         "Syria"),
+        ("On her first visit to Japan, Ana Lipovac met Johan Brekke.", "Japan"),
+        ("Ana Lipovac met Johan Brekke, who had arrived in Athens on Sunday.", None),
+    ],
+)  # fmt: skip
+def test_place_the_clause_puts_the_meeting_in(sentence: str, place: str | None) -> None:
+    found = _hints(sentence).place
+    assert (found.text if found else None) == place
+
+
+def test_the_clause_tense_overrides_held_or_scheduled_but_not_a_cancellation() -> None:
+    held = Hints(tense="held")
+    assert decide_tense("scheduled", held) == "held"
+    assert decide_tense("unknown", held) == "held"
+    assert decide_tense("cancelled", held) == "cancelled"
+    assert decide_tense("scheduled", Hints()) == "scheduled"
+
+
+def _mention(city: str | None, country: str | None) -> MeetingMention:
+    people = [Participant(name="Ana Lipovac"), Participant(name="Johan Brekke")]
+    return MeetingMention(people, "held", ["..."], city=city, country=country)
+
+
+def test_the_parsed_place_replaces_the_models_pick() -> None:
+    jeddah = Hints(place=Span("Jeddah", 0, 6, "GPE"))
+    assert place_from_parse(_mention("Ukraine", "Ukraine"), jeddah).city == "Jeddah"
+    syria = Hints(place=Span("Syria", 0, 5, "GPE"))
+    found = place_from_parse(_mention("Paris", None), syria)
+    assert (found.city, found.country) == (None, "Syria")
+    house = Hints(place=Span("White House", 0, 11, "FAC"))
+    found = place_from_parse(_mention("White House", None), house)
+    assert (found.city, found.venue) == (None, "White House")
