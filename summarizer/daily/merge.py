@@ -12,7 +12,12 @@ or title) and agenda items (fuzzy), keeps every quote with its source, and cites
 sources. A field the sources disagree on (date, place, status) keeps every value under
 `conflicts`; the chosen status is the latest-published article's.
 Tensions merge when their parties match as sets (fuzzy) and their issues are similar
-(rapidfuzz token_set_ratio >= 70). Everything here is pure.
+(rapidfuzz token_set_ratio >= 70).
+
+Both merges are folds over the articles in source order (a report joins the first group it
+fits), so `DayMerge` can take them one at a time and give the day's merge after any prefix;
+`DayMerge.resume` goes on from a merge of the first articles of a day (the daily run merges a
+day's recorded articles while its new ones are asked about). Everything here is pure.
 """
 
 from __future__ import annotations
@@ -104,31 +109,51 @@ class _Seen:
 @dataclass
 class _Group:
     members: list[_Seen] = field(default_factory=list)
+    merged: MergedMeeting | None = None  # `_combine(members)`, until a member joins
+
+
+class _Meetings:
+    """`merge_meetings` one briefing at a time: a report joins the first group all of whose
+    members it matches. Only groups holding someone who is the same person as one of its
+    participants can match (a shared side is required), so only those are tried;
+    `names.People` finds them without comparing all.
+    """
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.people = names.People()
+        self.groups_of: defaultdict[int, set[int]] = defaultdict(set)  # person id -> groups
+
+    def add(self, ref: SourceRef, briefing: Briefing) -> None:
+        for meeting in briefing.meetings:
+            seen = _Seen(ref, meeting, briefing.source.published)
+            ids = {i for p in meeting.participants for i in self.people.matches(p)}
+            tried = sorted({g for i in ids for g in self.groups_of[i]})
+            fits = (k for k in tried if _fits(meeting, self.groups[k], self.people.same))
+            k = next(fits, None)
+            if k is None:
+                k = len(self.groups)
+                self.groups.append(_Group())
+            self.groups[k].members.append(seen)
+            self.groups[k].merged = None
+            for p in meeting.participants:
+                self.groups_of[self.people.id(p)].add(k)
+
+    def result(self) -> list[MergedMeeting]:
+        return [self._merged(group) for group in self.groups]
+
+    def _merged(self, group: _Group) -> MergedMeeting:
+        if group.merged is None:
+            group.merged = _combine(group.members)
+        return group.merged
 
 
 def merge_meetings(items: list[tuple[SourceRef, Briefing]]) -> list[MergedMeeting]:
-    """Merge the meetings of all briefings (see the module docstring), first-seen order.
-
-    A meeting joins the first group all of whose members it matches. Only groups holding
-    someone who is the same person as one of its participants can match (a shared side is
-    required), so only those are tried; `names.People` finds them without comparing all.
-    """
-    groups: list[_Group] = []
-    people = names.People()
-    groups_of: defaultdict[int, set[int]] = defaultdict(set)  # person id -> groups
+    """Merge the meetings of all briefings (see the module docstring), first-seen order."""
+    fold = _Meetings()
     for ref, briefing in items:
-        for meeting in briefing.meetings:
-            seen = _Seen(ref, meeting, briefing.source.published)
-            ids = {i for p in meeting.participants for i in people.matches(p)}
-            tried = sorted({g for i in ids for g in groups_of[i]})
-            k = next((k for k in tried if _fits(meeting, groups[k], people.same)), None)
-            if k is None:
-                k = len(groups)
-                groups.append(_Group())
-            groups[k].members.append(seen)
-            for p in meeting.participants:
-                groups_of[people.id(p)].add(k)
-    return [_combine(g.members) for g in groups]
+        fold.add(ref, briefing)
+    return fold.result()
 
 
 def _fits(meeting: Meeting, group: _Group, same: SamePerson) -> bool:
@@ -326,13 +351,17 @@ def merge_tensions(items: list[tuple[SourceRef, Briefing]]) -> list[MergedTensio
     """Merge tensions with matching parties and a similar issue, first-seen order."""
     merged: list[MergedTension] = []
     for ref, briefing in items:
-        for tension in briefing.tensions:
-            k = next((k for k, m in enumerate(merged) if same_tension(m, tension)), None)
-            if k is None:
-                merged.append(_new_tension(tension, ref))
-            else:
-                merged[k] = _add_tension(merged[k], tension, ref)
+        _add_tensions(merged, ref, briefing)
     return merged
+
+
+def _add_tensions(merged: list[MergedTension], ref: SourceRef, briefing: Briefing) -> None:
+    for tension in briefing.tensions:
+        k = next((k for k, m in enumerate(merged) if same_tension(m, tension)), None)
+        if k is None:
+            merged.append(_new_tension(tension, ref))
+        else:
+            merged[k] = _add_tension(merged[k], tension, ref)
 
 
 def same_tension(a: MergedTension | Tension, b: Tension) -> bool:
@@ -365,3 +394,47 @@ def _add_tension(m: MergedTension, t: Tension, ref: SourceRef) -> MergedTension:
             "sources": _refs([*m.sources, ref]),
         }
     )
+
+
+# --- the day, one article at a time ---------------------------------------------------------
+
+
+class DayMerge:
+    """`merge_meetings` and `merge_tensions` of the articles added so far, in the order added.
+
+    `meetings()` and `tensions()` may be asked after any prefix; a meeting group no article
+    joined since is not combined again.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[tuple[SourceRef, Briefing]] = []
+        self._meetings = _Meetings()
+        self._tensions: list[MergedTension] = []
+
+    def add(self, ref: SourceRef, briefing: Briefing) -> None:
+        """One more article, after those added before."""
+        self.items.append((ref, briefing))
+        self._meetings.add(ref, briefing)
+        _add_tensions(self._tensions, ref, briefing)
+
+    def meetings(self) -> list[MergedMeeting]:
+        """`merge_meetings(self.items)`."""
+        return self._meetings.result()
+
+    def tensions(self) -> list[MergedTension]:
+        """`merge_tensions(self.items)`."""
+        return list(self._tensions)
+
+    def resume(self, items: list[tuple[SourceRef, Briefing]]) -> DayMerge:
+        """The merge of `items`: this one with the rest added when `items` starts with the
+        items it holds (the same sources, the very same briefings), else a new one.
+        """
+        held = len(self.items)
+        same = len(items) >= held and all(
+            ref == r and briefing is b
+            for (ref, briefing), (r, b) in zip(items, self.items, strict=False)
+        )
+        merge = self if same else DayMerge()
+        for ref, briefing in items[len(merge.items) :]:
+            merge.add(ref, briefing)
+        return merge

@@ -5,6 +5,7 @@ import random
 from builders import briefing, meeting
 
 from summarizer.daily.merge import (
+    DayMerge,
     SourceRef,
     dates_compatible,
     merge_meetings,
@@ -204,3 +205,46 @@ def test_blocked_merge_groups_as_comparing_every_pair() -> None:
         ]  # fmt: skip
         items = _items(*briefings)
         assert [[s.n for s in m.sources] for m in merge_meetings(items)] == _brute_force(items)
+
+
+def _random_day(rng: random.Random, n: int) -> list[tuple[SourceRef, Briefing]]:
+    tensions = [Tension(parties=["Nigeria", "Sweden"], issue="arms export licences"),
+                Tension(parties=["Sweden", "Nigeria"], issue="suspended arms export licences"),
+                Tension(parties=["Poland", "Ukraine"], issue="grain transit")]  # fmt: skip
+    briefings = [
+        briefing([
+            _meeting(rng.sample(POOL, 2), _day(rng.choice([14, 17])),
+                     city=rng.choice(["Geneva", None]))
+            for _ in range(rng.choice([0, 1, 2]))
+        ], tensions=rng.sample(tensions, rng.choice([0, 1])))
+        for _ in range(n)
+    ]  # fmt: skip
+    return _items(*briefings)
+
+
+def test_a_day_merge_resumed_from_any_prefix_is_the_whole_merge() -> None:
+    rng = random.Random(11)
+    for _ in range(10):
+        items = _random_day(rng, 20)
+        whole = (merge_meetings(items), merge_tensions(items))
+        for cut in (0, 1, 7, 19, 20):
+            ahead = DayMerge()
+            for ref, b in items[:cut]:
+                ahead.add(ref, b)
+            ahead.meetings()  # combined early: groups joined later are combined again
+            merge = ahead.resume(items)
+            assert merge is ahead and merge.items == items
+            assert (merge.meetings(), merge.tensions()) == whole
+
+
+def test_a_day_merge_of_other_first_items_starts_again() -> None:
+    items = _random_day(random.Random(3), 10)
+    ahead = DayMerge()
+    for ref, b in items[:2]:
+        ahead.add(ref, b)
+    swapped = [items[1], items[0], *items[2:]]
+    copied = [(ref, b.model_copy()) for ref, b in items]  # equal, but not the same briefings
+    for given in (swapped, copied, items[:1]):
+        merge = ahead.resume(given)
+        assert merge is not ahead and merge.items == given
+        assert merge.meetings() == merge_meetings(given)
