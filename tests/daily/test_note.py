@@ -13,12 +13,15 @@ from summarizer.daily.note import (
     ArticleInfo,
     Digest,
     FailedArticle,
+    cleaned,
     digest_json,
     note_body,
+    note_lines,
     render_note,
     split_meetings,
 )
 from summarizer.schema import Location, Participant, Status, Usage, When
+from summarizer.text.controls import clean_all, clean_controls
 
 DAY = dt.date(2025, 3, 14)
 CONFLICT = ["2025-03-17", "2025-03-18"]
@@ -235,3 +238,32 @@ def test_control_characters_never_reach_the_note() -> None:
     out = io.StringIO()
     Console(file=out, width=100).print(Markdown(note_body(note)))
     assert "\x1b" not in out.getvalue() and "grain" in out.getvalue()
+
+
+def test_cleaned_is_clean_all_and_copies_nothing_without_a_control_character() -> None:
+    digest = _digest()
+    assert cleaned(digest) is digest and clean_all(digest) == digest
+    changed = [chr(c) for c in range(0xA0) if clean_controls(f"a{chr(c)}b") != f"a{chr(c)}b"]
+    assert len(changed) == 63  # C0 but tab and newline (CR too), DEL, C1
+    for char in changed:
+        for digest in (_digest(model=f"gpt{char}"), _digest(failed=[FailedArticle(
+            origin="o", error=f"bad \\{char}")])):  # fmt: skip
+            assert cleaned(digest) == clean_all(digest) != digest, repr(char)
+    alarm = _digest(model="a\\b\\f\\u0001")  # escaped backslashes: the slow way, same result
+    assert cleaned(alarm) == alarm
+
+
+def test_lines_rendered_ahead_give_the_same_note() -> None:
+    digest = _digest()
+    lines: dict[str, str] = {}
+    note_lines(digest.meetings[:3], lines)
+    note_lines(digest.articles, lines)
+    assert len(lines) == 3 + len(digest.articles)
+    stale = {key: "stale" for key in lines}  # keyed by content: the lines it writes
+    assert render_note(digest, stale).count("stale") == 3 + len(digest.articles)
+    assert render_note(digest, lines) == render_note(digest)
+    dirty = _digest(model="\x1b[2Jgpt", meetings=[_meeting(24, "scheduled", [REF1],
+                    agenda=["\x1b]0;x\x07grain"])])  # fmt: skip
+    ahead: dict[str, str] = {}
+    note_lines(dirty.meetings, ahead)
+    assert ahead == {} and render_note(dirty, ahead) == render_note(dirty)
