@@ -12,13 +12,17 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from array import array
 
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`"} | {c: '"' for c in "“”„‟″«»"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
 _MARKS = "\"' "
 _TRAILING = ".,;:"
 INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff]")
-_SPACES = re.compile(r"\s+")  # `\s` is exactly `str.isspace`
+# The whitespace runs `normalize` changes: all but a single space, which it keeps as it is:
+# a whitespace character followed by more, or one that is not a space (`\s{2,}|[^\S ]`,
+# written so that a search fails fast; `\s` is exactly `str.isspace`).
+_RUNS = re.compile(r"\s(?:\s+|(?<! ))")
 
 
 def normalize(text: str) -> tuple[str, list[int]]:
@@ -55,12 +59,14 @@ def _plain(text: str) -> bool:
 
 
 def _normalize_plain(text: str) -> tuple[str, list[int]]:
-    """`normalize` of a `_plain` text, by whitespace runs instead of by character (~20x)."""
+    """`normalize` of a `_plain` text, by the few whitespace runs it changes (paragraph
+    breaks, double spaces) instead of by character.
+    """
     text = text.translate(_QUOTES).translate(_DASHES)
     out: list[str] = []
     index: list[int] = []
     pos = 0
-    for run in _SPACES.finditer(text):
+    for run in _RUNS.finditer(text):
         out += (text[pos : run.start()], " ")
         index += range(pos, run.start() + 1)
         pos = run.end()
@@ -69,11 +75,13 @@ def _normalize_plain(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
-@functools.lru_cache(maxsize=16)
-def _normalized(article: str) -> tuple[str, tuple[int, ...]]:
-    """`normalize`, cached: an article is searched once per quote of a draft."""
+@functools.lru_cache(maxsize=64)  # more than the articles a daily run has in flight (32)
+def _normalized(article: str) -> tuple[str, array[int]]:
+    """`normalize`, cached: an article is searched once per quote of a draft, at grounding
+    and again at finalize. The offsets are kept as machine integers (8 bytes each).
+    """
     text, index = normalize(article)
-    return text, tuple(index)
+    return text, array("q", index)
 
 
 def _clusters(text: str) -> list[tuple[int, str]]:
