@@ -113,7 +113,7 @@ def _paragraphs(article: str) -> Iterator[tuple[int, str]]:
         yield start, article[start:]
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=64)  # more than the articles a daily run has in flight (32)
 def data_only(article: str) -> str:
     """The article with every line and sentence that `addresses_model` blanked out: each of
     its characters but line breaks becomes a space, so offsets and lines are kept.
