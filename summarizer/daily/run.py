@@ -18,9 +18,13 @@ the report says so (`DailyReport.kept_previous`, `kept_line`).
 
 With a cache, a day whose inputs and settings are unchanged since its last complete run is
 answered from its record (`daily.record`): the recorded files are written back, byte for
-byte, and nothing is loaded, briefed or merged. Otherwise entries new since that record start
-first. Extra files (`DailyConfig.pages`, e.g. an HTML page) are rendered from the digest and
-results, written like the note, and recorded with it.
+byte, and nothing is loaded, briefed or merged. Otherwise, when only entries changed, those
+the record holds take their briefing from its `DATE.jsonl` line (not loaded, unless a page
+needs the text; no cache lookup), in a worker thread that also merges the leading ones
+(`merge.DayMerge`) while the entries new since that record, started first, are asked about;
+the merge then goes on from there. The files are those a run without the record writes, byte
+for byte (`DATE.jsonl` is in entry order). Extra files (`DailyConfig.pages`, e.g. an HTML
+page) are rendered from the digest and results, written like the note, and recorded with it.
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
@@ -32,9 +36,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -43,8 +49,15 @@ from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, add_costs, cost
 from summarizer.daily import record
 from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
 from summarizer.daily.limits import estimate_tokens
-from summarizer.daily.merge import SourceRef, merge_meetings, merge_tensions
-from summarizer.daily.note import ArticleInfo, Digest, FailedArticle, digest_json, render_note
+from summarizer.daily.merge import DayMerge, SourceRef, merge_meetings, merge_tensions
+from summarizer.daily.note import (
+    ArticleInfo,
+    Digest,
+    FailedArticle,
+    digest_json,
+    note_lines,
+    render_note,
+)
 from summarizer.daily.outputs import DayFiles, JsonlWriter, atomic_write, is_own_note, write_note
 from summarizer.errors import ConfigError, ModelError, OutputError, SummarizerError
 from summarizer.inputs.sources import Entry
@@ -54,6 +67,7 @@ from summarizer.service import Briefer
 from summarizer.service.cache import Cache
 from summarizer.settings import DEFAULT_ARTICLE_TIMEOUT
 
+T = TypeVar("T")
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
 Page = Callable[["Digest", list["ArticleResult"]], str]  # written like the note, and recorded
 
@@ -81,7 +95,10 @@ class DailyConfig:
 
 @dataclass
 class ArticleResult:
-    """What became of one entry; `usage`/`cost` are what this run spent on it."""
+    """What became of one entry; `usage`/`cost` are what this run spent on it, `line` its
+    line of `DATE.jsonl`. One taken from the day record has no `article` unless the run
+    renders pages (they show the text).
+    """
 
     entry: Entry
     article: Article | None = None
@@ -90,6 +107,7 @@ class ArticleResult:
     cached: bool = False
     usage: Usage = field(default_factory=Usage)
     cost: float | None = 0.0
+    line: str | None = None
 
 
 class DailyRun:
@@ -114,21 +132,67 @@ class DailyRun:
         self.strategy = self.briefer.strategy.name
         self.price = price_for(backend.model, config.prices, backend=backend.name)
         self._open_jsonl = jsonl or (lambda: JsonlWriter(config.path(".jsonl")))
+        self.premerged: DayMerge | None = None  # the leading recorded entries, merged
+        self.note_lines: dict[str, str] = {}  # their note lines (`note.note_lines`)
 
-    async def run(self, entries: list[Entry], first: set[int] | None = None) -> list[ArticleResult]:
+    async def run(
+        self,
+        entries: list[Entry],
+        first: set[int] | None = None,
+        recorded: dict[int, str] | None = None,
+    ) -> list[ArticleResult]:
         """Brief every entry, writing each briefing's line as it completes; the entries
         numbered in `first` start first (new ones: their model calls overlap the cache reads).
+        Those in `recorded` (index -> its line of the day record's JSONL) are taken from it
+        in a worker thread meanwhile (`_from_record`).
         """
         self._slots = asyncio.Semaphore(max(1, self.config.concurrency))
         self._limiter = RateLimiter(self.config.rpm, self.config.tpm)
-        order = sorted(range(len(entries)), key=lambda i: i not in (first or ()))
+        recorded = recorded or {}
+        asked = [i for i in range(len(entries)) if i not in recorded]
+        order = sorted(asked, key=lambda i: i not in (first or ()))
         try:
             with self._open_jsonl() as self._jsonl:
                 async with asyncio.TaskGroup() as group:
                     tasks = {i: group.create_task(self._one(entries[i])) for i in order}
+                    found = {}
+                    if recorded:
+                        found = await asyncio.to_thread(self._from_record, entries, recorded)
+                    for i in sorted(recorded.keys() - found.keys()):  # ask after all
+                        tasks[i] = group.create_task(self._one(entries[i]))
+                    for result in found.values():
+                        self.on_done(result)
         except ExceptionGroup as eg:
             raise eg.exceptions[0] from eg
-        return [tasks[i].result() for i in range(len(entries))]
+        return [found[i] if i in found else tasks[i].result() for i in range(len(entries))]
+
+    def _from_record(
+        self, entries: list[Entry], recorded: dict[int, str]
+    ) -> dict[int, ArticleResult]:
+        """The recorded entries' results (cached, as from the cache; a line that does not
+        parse, or a text a page needs that does not load, is left to be asked about), and
+        the merge of those before the first entry that is not one (`premerged`) and their
+        note lines. It gives way to the event loop often (`_giving_way`): the new entries'
+        calls, on their way out, come first.
+        """
+        found, briefings = {}, {}
+        for i, line in _giving_way(sorted(recorded.items())):
+            try:
+                briefings[i] = Briefing.model_validate_json(line)
+                article = self.dated(entries[i].load()) if self.config.pages else None
+            except Exception:
+                briefings.pop(i, None)
+                continue
+            found[i] = ArticleResult(entries[i], article, briefings[i], cached=True, line=line)
+        merge, infos = DayMerge(), list[ArticleInfo]()
+        while (i := len(infos)) in briefings:  # numbered as `build_digest` will
+            merge.add(source_ref(i + 1, briefings[i]), briefings[i])
+            infos.append(_info(i + 1, found[i], briefings[i], self))
+            _give_way(i)
+        for items in _giving_way([[m] for m in merge.meetings()] + [[a] for a in infos]):
+            note_lines(items, self.note_lines)  # now, not after the new entries' calls
+        self.premerged = merge
+        return found
 
     async def _one(self, entry: Entry) -> ArticleResult:
         result = ArticleResult(entry)
@@ -137,7 +201,7 @@ class DailyRun:
             async with deadline:
                 result.article = self.dated(await asyncio.to_thread(entry.load))
                 briefing = await self._brief(result, result.article)
-            line = briefing.model_dump_json()
+            result.line = line = briefing.model_dump_json()
             await self._jsonl.awrite(line, sync=not result.cached)  # a hit is in the cache
         except (ConfigError, OutputError):
             raise
@@ -174,6 +238,18 @@ class DailyRun:
             briefing = await self.extract(article, self.backend)
             self._limiter.settle(slot, briefing.provenance.usage.total_tokens)
             return briefing
+
+
+def _give_way(i: int, every: int = 4) -> None:
+    """Let another thread (the event loop) take the GIL now, every `every`th call."""
+    if i % every == 0:
+        time.sleep(0)
+
+
+def _giving_way(items: list[T]) -> Iterator[T]:
+    for i, item in enumerate(items):
+        _give_way(i)
+        yield item
 
 
 def _timed_out(seconds: float | None) -> str:
@@ -284,14 +360,16 @@ async def run_daily(
                     return hit
             try:
                 first = record.fresh(day, known) if day is not None else None
-                results = await run.run(day.entries if day else entries, first)
+                recorded = record.recorded_lines(day, known) if day is not None else None
+                results = await run.run(day.entries if day else entries, first, recorded)
                 digest = build_digest(results, run)
-                note = render_note(digest)
+                note = render_note(digest, run.note_lines)
                 if digest.failed and len(digest.articles) < (previous := files.previous_briefed()):
                     return DailyReport(digest, note, files.note, results, kept_previous=previous)
                 outputs = {".digest.json": digest_json(digest), ".md": note}
                 outputs |= {s: page(digest, results) for s, page in config.pages.items()}
-                paths = _write(files, outputs, force=config.force)
+                lines = [r.line for r in results if r.line is not None]
+                paths = _write(files, lines, outputs, config.force)
                 if cache is not None and day is not None and not digest.failed:
                     _record(cache, where, day, files, outputs)
                 return DailyReport(digest, note, paths.pop(".md"), results, pages=paths)
@@ -315,9 +393,13 @@ async def _day_inputs(entries: list[Entry], run: DailyRun) -> record.DayInputs |
     return await record.day_inputs(entries, key_of, settings, run.config.article_timeout)
 
 
-def _write(files: DayFiles, outputs: dict[str, str], *, force: bool) -> dict[str, Path]:
-    """The run's JSONL, the digest, the pages, then the note; where each went."""
-    files.commit_jsonl()
+def _write(
+    files: DayFiles, lines: list[str], outputs: dict[str, str], force: bool
+) -> dict[str, Path]:
+    """The run's JSONL (`lines`, in entry order), the digest, the pages, then the note; where
+    each went.
+    """
+    files.commit_jsonl(lines)
     atomic_write(files.digest, outputs[".digest.json"])
     pages = {s: t for s, t in outputs.items() if s not in (*record.DATA, record.NOTE)}
     day = files.day.isoformat()
@@ -352,24 +434,33 @@ def _from_record(known: record.DayRecord, files: DayFiles, *, force: bool) -> Da
     return DailyReport(view, note, paths.pop(".md"), [], from_record=True, pages=paths)
 
 
+def source_ref(n: int, briefing: Briefing) -> SourceRef:
+    """The briefing as the note's source number `n`."""
+    return SourceRef(n=n, title=briefing.source.title, url=briefing.source.url)
+
+
 def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
-    """Number the briefed articles, merge their meetings and tensions, total the cost."""
+    """Number the briefed articles, merge their meetings and tensions (going on from the
+    run's `premerged`, when it has one), total the cost.
+    """
     done = [(r, r.briefing) for r in results if r.briefing is not None]
-    refs = [
-        (SourceRef(n=n, title=b.source.title, url=b.source.url), b)
-        for n, (_, b) in enumerate(done, 1)
-    ]
+    refs = [(source_ref(n, b), b) for n, (_, b) in enumerate(done, 1)]
     articles = [_info(ref.n, r, b, run) for (ref, b), (r, _) in zip(refs, done, strict=True)]
     failed = [_failure(r) for r in results if r.briefing is None]
     cost = add_costs([r.cost for r in results])
     model = run.backend.model
+    if run.premerged is not None:
+        merge = run.premerged.resume(refs)
+        meetings, tensions = merge.meetings(), merge.tensions()
+    else:
+        meetings, tensions = merge_meetings(refs), merge_tensions(refs)
     return Digest(
         date=run.config.day,
         model=model,
         prompt_hash=run.prompt_hash,
         strategy=run.strategy,
-        meetings=merge_meetings(refs),
-        tensions=merge_tensions(refs),
+        meetings=meetings,
+        tensions=tensions,
         articles=articles,
         failed=failed,
         usage=sum((r.usage for r in results), Usage()),

@@ -311,8 +311,9 @@ def test_new_entries_start_first(tmp_path: Path) -> None:
 
 
 def test_fresh_names_the_entries_the_previous_record_lacks() -> None:
-    previous = record.DayRecord("k", ["x", "y"], {".jsonl": "", ".digest.json": "", ".md": ""})
-    day = record.DayInputs("k2", ["y", "z", "x"], [])
+    files = {".jsonl": "", ".digest.json": "", ".md": ""}
+    previous = record.DayRecord("k", "b", ["x", "y"], files)
+    day = record.DayInputs("k2", "b", ["y", "z", "x"], [])
     assert record.fresh(day, previous) == {1} and record.fresh(day, None) == {0, 1, 2}
     assert record.DayRecord.decode(previous.encode()) == previous
 
