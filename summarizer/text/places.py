@@ -213,7 +213,10 @@ def country_of(demonym: str, article: str) -> str | None:
 @functools.lru_cache(maxsize=8)  # asked once per nationality word of the same article
 def _capitalized(text: str) -> tuple[str, ...]:
     words = (w.strip(".,;:!?\"'()’”") for w in text.split() if w[:1].isupper())
-    return tuple(re.sub(r"['’]s$", "", w) for w in words)
+    return tuple(w[:-2] if w.endswith(_POSSESSIVE) else w for w in words)
+
+
+_POSSESSIVE = ("'s", "’s")
 
 
 def mentioned(phrase: str, article: str) -> bool:
