@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pydantic import Field
@@ -139,13 +139,11 @@ class _Meetings:
             for p in meeting.participants:
                 self.groups_of[self.people.id(p)].add(k)
 
-    def result(self) -> list[MergedMeeting]:
-        return [self._merged(group) for group in self.groups]
-
-    def _merged(self, group: _Group) -> MergedMeeting:
-        if group.merged is None:
-            group.merged = _combine(group.members)
-        return group.merged
+    def result(self) -> Iterator[MergedMeeting]:
+        for group in self.groups:
+            if group.merged is None:
+                group.merged = _combine(group.members)
+            yield group.merged
 
 
 def merge_meetings(items: list[tuple[SourceRef, Briefing]]) -> list[MergedMeeting]:
@@ -153,7 +151,7 @@ def merge_meetings(items: list[tuple[SourceRef, Briefing]]) -> list[MergedMeetin
     fold = _Meetings()
     for ref, briefing in items:
         fold.add(ref, briefing)
-    return fold.result()
+    return list(fold.result())
 
 
 def _fits(meeting: Meeting, group: _Group, same: SamePerson) -> bool:
@@ -419,6 +417,10 @@ class DayMerge:
 
     def meetings(self) -> list[MergedMeeting]:
         """`merge_meetings(self.items)`."""
+        return list(self._meetings.result())
+
+    def combining(self) -> Iterator[MergedMeeting]:
+        """`meetings()` one at a time (each combined as it is reached)."""
         return self._meetings.result()
 
     def tensions(self) -> list[MergedTension]:

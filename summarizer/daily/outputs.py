@@ -6,15 +6,16 @@ edited notes kept.
   the pid and start time of the one that holds it.
 - Every whole-file write goes to a temp file in the same folder, is fsynced, then
   `os.replace`d over the target: a reader never sees half a file, a crash never leaves one.
-- The run's JSONL of briefings goes to `.DATE.jsonl.partial`, appended line by line: each
-  line is one `os.write` of the whole line on an `O_APPEND` descriptor (a short write is cut
-  back off), fsynced as it completes; a briefing from the cache is already durable there, so
-  its line is queued and fsynced with the next new one, or once at the end. At the end of a
-  run, if it is complete enough (see `daily.run.run_daily`), the partial file is written
-  again with every line in entry order (the note's source order; one fsync), so the same day
-  gives the same bytes however its calls finished, and replaces `DATE.jsonl`; a run that
-  stops (an error, Ctrl-C) leaves the previous files as they were. A killed run's finished
-  articles are in the briefing cache: the next run asks the model only for the others.
+- The run's JSONL of briefings goes to `.DATE.jsonl.partial`, appended line by line in entry
+  order (the note's source order: the daily run holds a line back until the entries before
+  it are done, so the same day gives the same bytes however its calls finished): each line
+  is one `os.write` of the whole line on an `O_APPEND` descriptor (a short write is cut back
+  off), fsynced as it is written; a briefing from the cache (or the day record) is already
+  durable there, so its line is queued and fsynced with the next new one, at a `flush`, or
+  once at the end. At the end of a run the partial file replaces `DATE.jsonl`, if the run is
+  complete enough (see `daily.run.run_daily`); a run that stops (an error, Ctrl-C) leaves the
+  previous files as they were. A killed run's finished articles are in the briefing cache:
+  the next run asks the model only for the others.
 - A note we wrote has a sidecar `.NAME.sha256` with the hash of what we wrote. If the note on
   disk no longer matches (the user edited it in Obsidian), it is not overwritten: the new note
   goes to `NAME.new.md` beside it, unless `force`. A note with no sidecar is the user's too.
@@ -95,7 +96,7 @@ def write_note(note: Path, text: str, *, force: bool = False) -> Path:
 class JsonlWriter:
     """Append one JSON document per line; each line is written whole (or not at all), flushed
     and fsynced at once, unless written with `sync=False` (a line durable elsewhere: it waits
-    for the next synced line or `close`, which fsyncs once).
+    for the next synced line, `flush` or `close`, which fsync once).
 
     `shown` is the path errors name (the file this one will become), default `path`.
     """
@@ -132,6 +133,18 @@ class JsonlWriter:
             await asyncio.to_thread(self.write, line)
         else:
             self.write(line, sync=False)
+
+    def flush(self) -> None:
+        """Write what is queued and fsync once, if anything was."""
+        with self._lock:
+            if self._pending:
+                self._drain()
+                self._fsync()
+
+    async def aflush(self) -> None:
+        """`flush` in a worker thread."""
+        if self._pending:
+            await asyncio.to_thread(self.flush)
 
     def close(self) -> None:
         """Write what is queued, fsync once if anything was, and close the file."""
@@ -267,13 +280,8 @@ class DayFiles:
             articles = len(found) if isinstance(found, list) else 0
         return max(lines, articles)
 
-    def commit_jsonl(self, lines: list[str]) -> None:
-        """`lines`, in this order, replace `DATE.jsonl` (keeping that file's mode, if it has
-        one), through the partial file.
-        """
-        with JsonlWriter(self.partial, shown=self.jsonl) as out:
-            for line in lines:
-                out.write(line, sync=False)
+    def commit_jsonl(self) -> None:
+        """The run's JSONL replaces `DATE.jsonl` (keeping that file's mode, if it has one)."""
         try:
             os.chmod(self.partial, new_file_mode(self.jsonl))
             os.replace(self.partial, self.jsonl)

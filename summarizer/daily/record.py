@@ -39,7 +39,6 @@ a day with one new article asks the model at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
 import json
@@ -235,15 +234,27 @@ def _hash_files(entries: list[Entry]) -> list[str | None]:
 
 def _file_hash(path: Path) -> str | None:
     """sha256 of a regular file's bytes (never a FIFO or device; never past the loaders'
-    limit), or None when it cannot be read so.
+    limit), or None when it cannot be read so. Read by `os.read` of its size: a buffered
+    `read(limit + 1)` allocates the limit (5 MB) per file, 3/4 of the time for a 2 KB one.
     """
     limit = max(loaders.MAX_BYTES, loaders.MAX_HTML_BYTES)
-    with contextlib.suppress(OSError):
+    try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with os.fdopen(fd, "rb") as f:
-            if stat.S_ISREG(os.fstat(fd).st_mode) and len(data := f.read(limit + 1)) <= limit:
-                return hashlib.sha256(data).hexdigest()
-    return None
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        digest, size, want = hashlib.sha256(), 0, info.st_size + 1
+        while size <= limit and (data := os.read(fd, min(want, limit + 1 - size))):
+            digest.update(data)
+            size, want = size + len(data), 1 << 16
+        return digest.hexdigest() if size <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 async def _load(entry: Entry, timeout: float | None) -> Article | None:

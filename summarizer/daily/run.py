@@ -1,8 +1,9 @@
 """The daily job: brief every article of the day concurrently, merge, write the note.
 
 Per article: load it (in a worker thread), look it up in the cache, else wait for a
-concurrency slot and the rate limiter, extract, then persist at once (cache + a line of the
-run's JSONL, fsynced; a cached article's line is fsynced once, at the end), so a run killed
+concurrency slot and the rate limiter, extract, then persist at once (cache + its line of the
+run's JSONL, fsynced once the entries before it are done: the lines are in entry order; a
+cached article's line is fsynced with the next new one or at the end), so a run killed
 mid-way redoes only unfinished articles (the cache has the others). One article's failure is
 recorded and the run goes on: an error, or its deadline (`article_timeout`, loading and
 briefing together) passing. A configuration error or an output that cannot be written stops
@@ -20,11 +21,12 @@ With a cache, a day whose inputs and settings are unchanged since its last compl
 answered from its record (`daily.record`): the recorded files are written back, byte for
 byte, and nothing is loaded, briefed or merged. Otherwise, when only entries changed, those
 the record holds take their briefing from its `DATE.jsonl` line (not loaded, unless a page
-needs the text; no cache lookup), in a worker thread that also merges the leading ones
-(`merge.DayMerge`) while the entries new since that record, started first, are asked about;
-the merge then goes on from there. The files are those a run without the record writes, byte
-for byte (`DATE.jsonl` is in entry order). Extra files (`DailyConfig.pages`, e.g. an HTML
-page) are rendered from the digest and results, written like the note, and recorded with it.
+needs the text; no cache lookup), and the leading ones are merged (`merge.DayMerge`) and
+their note lines rendered, in short slices on the event loop, while the entries new since
+that record, started first, are asked about; the merge then goes on from there. The files
+are those a run without the record writes, byte for byte (`DATE.jsonl` is in entry order).
+Extra files (`DailyConfig.pages`, e.g. an HTML page) are rendered from the digest and
+results, written like the note, and recorded with it.
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
@@ -35,12 +37,13 @@ Extraction goes through `service.Briefer` (cache keys, restamped hits) and one a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import functools
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -67,8 +70,8 @@ from summarizer.service import Briefer
 from summarizer.service.cache import Cache
 from summarizer.settings import DEFAULT_ARTICLE_TIMEOUT
 
-T = TypeVar("T")
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
+FIRST_AHEAD = 0.05  # s: how long recorded entries wait for the new ones to reach the model
 Page = Callable[["Digest", list["ArticleResult"]], str]  # written like the note, and recorded
 
 
@@ -141,68 +144,90 @@ class DailyRun:
         first: set[int] | None = None,
         recorded: dict[int, str] | None = None,
     ) -> list[ArticleResult]:
-        """Brief every entry, writing each briefing's line as it completes; the entries
-        numbered in `first` start first (new ones: their model calls overlap the cache reads).
+        """Brief every entry, writing each briefing's line once it and every entry before it
+        completed (`_finished`); the entries numbered in `first` start first (new ones: their
+        model calls overlap the cache reads).
         Those in `recorded` (index -> its line of the day record's JSONL) are taken from it
-        in a worker thread meanwhile (`_from_record`).
+        meanwhile (`_from_record`).
         """
         self._slots = asyncio.Semaphore(max(1, self.config.concurrency))
         self._limiter = RateLimiter(self.config.rpm, self.config.tpm)
+        self._done: dict[int, ArticleResult] = {}  # finished, its line not written yet
+        self._written, self._writing = 0, asyncio.Lock()
         recorded = recorded or {}
         asked = [i for i in range(len(entries)) if i not in recorded]
         order = sorted(asked, key=lambda i: i not in (first or ()))
+        self._first = {i for i in order if i in (first or ())}  # not yet at the model
+        self._off = asyncio.Event()  # ... none left
+        if not self._first:
+            self._off.set()
         try:
             with self._open_jsonl() as self._jsonl:
                 async with asyncio.TaskGroup() as group:
-                    tasks = {i: group.create_task(self._one(entries[i])) for i in order}
-                    found = {}
-                    if recorded:
-                        found = await asyncio.to_thread(self._from_record, entries, recorded)
+                    tasks = {i: group.create_task(self._one(i, entries[i])) for i in order}
+                    found = await self._from_record(entries, recorded) if recorded else {}
                     for i in sorted(recorded.keys() - found.keys()):  # ask after all
-                        tasks[i] = group.create_task(self._one(entries[i]))
-                    for result in found.values():
-                        self.on_done(result)
+                        tasks[i] = group.create_task(self._one(i, entries[i]))
         except ExceptionGroup as eg:
             raise eg.exceptions[0] from eg
         return [found[i] if i in found else tasks[i].result() for i in range(len(entries))]
 
-    def _from_record(
+    async def _from_record(
         self, entries: list[Entry], recorded: dict[int, str]
     ) -> dict[int, ArticleResult]:
         """The recorded entries' results (cached, as from the cache; a line that does not
-        parse, or a text a page needs that does not load, is left to be asked about), and
-        the merge of those before the first entry that is not one (`premerged`) and their
-        note lines. It gives way to the event loop often (`_giving_way`): the new entries'
-        calls, on their way out, come first.
+        parse, or a text a page needs that does not load, is left to be asked about), the
+        merge of those before the first entry that is not one (`premerged`) and their note
+        lines. It starts once the entries in `first` are off to the model (or done), or
+        after `FIRST_AHEAD`, and runs on the event loop in slices of about a millisecond
+        (`_Turns`): their calls, on the way back, wait at most that long at each step.
         """
-        found, briefings = {}, {}
-        for i, line in _giving_way(sorted(recorded.items())):
+        with contextlib.suppress(TimeoutError):  # the new entries reach the model first
+            async with asyncio.timeout(FIRST_AHEAD):
+                await self._off.wait()
+        texts = await asyncio.to_thread(self._texts, entries, recorded) if self.config.pages else {}
+        found, briefings, turn = {}, {}, _Turns()
+        for i, line in sorted(recorded.items()):
+            await turn()
             try:
                 briefings[i] = Briefing.model_validate_json(line)
-                article = self.dated(entries[i].load()) if self.config.pages else None
-            except Exception:
-                briefings.pop(i, None)
+            except ValidationError:
                 continue
-            found[i] = ArticleResult(entries[i], article, briefings[i], cached=True, line=line)
+            if not self.config.pages or i in texts:
+                article = texts.get(i)
+                found[i] = ArticleResult(entries[i], article, briefings[i], cached=True, line=line)
+                await self._finished(i, found[i])
+        await self._jsonl.aflush()  # on disk now, not after the new entries' calls
         merge, infos = DayMerge(), list[ArticleInfo]()
-        while (i := len(infos)) in briefings:  # numbered as `build_digest` will
+        while (i := len(infos)) in found:  # numbered as `build_digest` will
+            await turn()
             merge.add(source_ref(i + 1, briefings[i]), briefings[i])
             infos.append(_info(i + 1, found[i], briefings[i], self))
-            _give_way(i)
-        for items in _giving_way([[m] for m in merge.meetings()] + [[a] for a in infos]):
-            note_lines(items, self.note_lines)  # now, not after the new entries' calls
+        for meeting in merge.combining():  # now, not after the new entries' calls
+            await turn()
+            note_lines([meeting], self.note_lines)
+        for info in infos:
+            await turn()
+            note_lines([info], self.note_lines)
         self.premerged = merge
         return found
 
-    async def _one(self, entry: Entry) -> ArticleResult:
+    def _texts(self, entries: list[Entry], recorded: dict[int, str]) -> dict[int, Article]:
+        """The recorded entries' articles, for the pages (they show the text)."""
+        texts = {}
+        for i in recorded:
+            with contextlib.suppress(Exception):  # then it is asked about, and reported
+                texts[i] = self.dated(entries[i].load())
+        return texts
+
+    async def _one(self, i: int, entry: Entry) -> ArticleResult:
         result = ArticleResult(entry)
         deadline = asyncio.timeout(self.config.article_timeout)
         try:
             async with deadline:
                 result.article = self.dated(await asyncio.to_thread(entry.load))
-                briefing = await self._brief(result, result.article)
-            result.line = line = briefing.model_dump_json()
-            await self._jsonl.awrite(line, sync=not result.cached)  # a hit is in the cache
+                briefing = await self._brief(result, result.article, i)
+            result.line = briefing.model_dump_json()
         except (ConfigError, OutputError):
             raise
         except TimeoutError as e:
@@ -217,22 +242,44 @@ class DailyRun:
             result.error = e.one_line()
         except Exception as e:  # one article never stops the run
             result.error = f"{type(e).__name__}: {e}"
-        self.on_done(result)
+        await self._finished(i, result)
         return result
+
+    async def _finished(self, i: int, result: ArticleResult) -> None:
+        """Entry `i` is done: write the lines of the finished entries up to the first one
+        that is not, in entry order (a line waits for those before it), then tell `on_done`.
+        A line from the cache or the record is durable there: queued, fsynced with the next.
+        """
+        self._on_the_way(i)
+        self._done[i] = result
+        async with self._writing:
+            while (done := self._done.pop(self._written, None)) is not None:
+                self._written += 1
+                if done.line is not None:
+                    await self._jsonl.awrite(done.line, sync=not done.cached)
+        self.on_done(result)
+
+    def _on_the_way(self, i: int) -> None:
+        """Entry `i` reached the model or finished; `_off` once all of `first` did."""
+        self._first.discard(i)
+        if not self._first:
+            self._off.set()
 
     def dated(self, article: Article) -> Article:
         """The article, published on the run's day if it says no date."""
         return article if article.published else replace(article, published=self.config.day)
 
-    async def _brief(self, result: ArticleResult, article: Article) -> Briefing:
-        briefing, result.cached = await self.briefer.abrief(article, self._call, share=self._share)
+    async def _brief(self, result: ArticleResult, article: Article, i: int) -> Briefing:
+        call = functools.partial(self._call, i)
+        briefing, result.cached = await self.briefer.abrief(article, call, share=self._share)
         result.briefing = briefing
         if not result.cached:
             result.usage = briefing.provenance.usage
             result.cost = cost_usd(result.usage, self.price)
         return briefing
 
-    async def _call(self, article: Article, backend: Backend) -> Briefing:
+    async def _call(self, i: int, article: Article, backend: Backend) -> Briefing:
+        self._on_the_way(i)
         async with self._slots:
             slot = await self._limiter.acquire(estimate_tokens(article))
             briefing = await self.extract(article, self.backend)
@@ -240,16 +287,18 @@ class DailyRun:
             return briefing
 
 
-def _give_way(i: int, every: int = 4) -> None:
-    """Let another thread (the event loop) take the GIL now, every `every`th call."""
-    if i % every == 0:
-        time.sleep(0)
+class _Turns:
+    """`await turn()` between steps of a long job on the event loop: once `every` seconds
+    have passed since the last turn, the loop runs whatever else is ready first.
+    """
 
+    def __init__(self, every: float = 0.001) -> None:
+        self.every, self.since = every, time.perf_counter()
 
-def _giving_way(items: list[T]) -> Iterator[T]:
-    for i, item in enumerate(items):
-        _give_way(i)
-        yield item
+    async def __call__(self) -> None:
+        if time.perf_counter() - self.since >= self.every:
+            await asyncio.sleep(0)
+            self.since = time.perf_counter()
 
 
 def _timed_out(seconds: float | None) -> str:
@@ -368,8 +417,7 @@ async def run_daily(
                     return DailyReport(digest, note, files.note, results, kept_previous=previous)
                 outputs = {".digest.json": digest_json(digest), ".md": note}
                 outputs |= {s: page(digest, results) for s, page in config.pages.items()}
-                lines = [r.line for r in results if r.line is not None]
-                paths = _write(files, lines, outputs, config.force)
+                paths = _write(files, outputs, force=config.force)
                 if cache is not None and day is not None and not digest.failed:
                     _record(cache, where, day, files, outputs)
                 return DailyReport(digest, note, paths.pop(".md"), results, pages=paths)
@@ -393,13 +441,9 @@ async def _day_inputs(entries: list[Entry], run: DailyRun) -> record.DayInputs |
     return await record.day_inputs(entries, key_of, settings, run.config.article_timeout)
 
 
-def _write(
-    files: DayFiles, lines: list[str], outputs: dict[str, str], force: bool
-) -> dict[str, Path]:
-    """The run's JSONL (`lines`, in entry order), the digest, the pages, then the note; where
-    each went.
-    """
-    files.commit_jsonl(lines)
+def _write(files: DayFiles, outputs: dict[str, str], *, force: bool) -> dict[str, Path]:
+    """The run's JSONL, the digest, the pages, then the note; where each went."""
+    files.commit_jsonl()
     atomic_write(files.digest, outputs[".digest.json"])
     pages = {s: t for s, t in outputs.items() if s not in (*record.DATA, record.NOTE)}
     day = files.day.isoformat()

@@ -108,6 +108,32 @@ def test_jsonl_lines_from_many_threads_are_whole(tmp_path: Path) -> None:
     assert len(found) == 80 and all(json.loads(x) == {"text": "x" * 70_000} for x in found)
 
 
+def test_jsonl_lines_are_in_entry_order_however_the_calls_finish(tmp_path: Path) -> None:
+    entries = discover([str(EXAMPLES)])
+    texts = [e.load().text for e in entries]
+    written: list[list[str]] = []
+
+    async def late_first(article: Article, backend: Backend) -> Briefing:
+        at = texts.index(article.text)
+        await asyncio.sleep(0.02 * (len(entries) - at))  # the last entry finishes first
+        if at == 2:
+            raise EndpointError("connection refused")
+        written.append(_lines(tmp_path / ".2025-03-14.jsonl.partial"))
+        return await WholeStrategy().arun(article, backend)
+
+    config = _config(tmp_path, concurrency=len(entries))
+    report = asyncio.run(run_daily(entries, FakeBackend(), config, extract_fn=late_first))
+    assert report.exit_code == 4 and written == [[]] * 4  # each held for the first entry
+    lines = _lines(tmp_path / "2025-03-14.jsonl")
+    titles = [json.loads(line)["source"]["title"] for line in lines]
+    assert titles == [a.title for a in report.digest.articles] and len(titles) == 4
+    assert titles == [e.load().title for i, e in enumerate(entries) if i != 2]
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
+
+
 # --- item 8: a failed re-run keeps the good files ---------------------------------------------
 
 

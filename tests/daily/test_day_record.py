@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -339,3 +340,19 @@ def test_an_extra_page_is_recorded_and_kept_like_the_note(
     assert beside != page and beside.parent == out and beside.read_text() == written
     assert page.read_text() == "my page\n"
     assert not _run(folder, fake_settings, out).from_record  # no page asked: another day key
+
+
+def test_a_file_is_hashed_by_its_bytes_only_when_a_loader_would_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = tmp_path / "a.txt"
+    text.write_bytes(b"x" * 70_000)  # more than one read past its size
+    assert record._file_hash(text) == hashlib.sha256(b"x" * 70_000).hexdigest()
+    os.mkfifo(fifo := tmp_path / "fifo")  # never waits for a writer
+    assert record._file_hash(fifo) is None and record._file_hash(tmp_path) is None
+    assert record._file_hash(tmp_path / "missing.txt") is None
+    monkeypatch.setattr(record.loaders, "MAX_BYTES", 10)
+    monkeypatch.setattr(record.loaders, "MAX_HTML_BYTES", 69_999)
+    assert record._file_hash(text) is None
+    monkeypatch.setattr(record.loaders, "MAX_HTML_BYTES", 70_000)
+    assert record._file_hash(text) is not None
