@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -278,3 +279,34 @@ def test_a_record_of_another_version_is_not_read(monkeypatch: pytest.MonkeyPatch
     assert record.DayRecord.decode(encoded) is not None
     monkeypatch.setattr(record, "RECORD_VERSION", version)
     assert record.DayRecord.decode(encoded) is None
+
+
+def test_old_objects_are_frozen_during_an_incremental_run_only(
+    examples_server: FakeOpenAIServer, fake_settings: Settings, folder: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "a.sqlite3"
+    seen: list[int] = []
+    config = DailyConfig(day=DAY, out=tmp_path / "out", concurrency=2)
+
+    def run() -> None:
+        with Cache(db) as cache:
+            hook = lambda result: seen.append(gc.get_freeze_count())  # noqa: E731
+            job = run_daily(discover([str(folder)]), OpenAIBackend(fake_settings), config,
+                            cache=cache, on_done=hook)  # fmt: skip
+            assert asyncio.run(job).exit_code == 0
+
+    run()  # cold: nothing frozen
+    assert seen and not any(seen)
+    _append(folder)
+    seen.clear()
+    run()
+    assert len(seen) == 6 and all(seen) and gc.get_freeze_count() == 0
+    _insert(folder)
+    gc.freeze()  # the caller's own freeze is left as it is
+    try:
+        frozen, seen[:] = gc.get_freeze_count(), []
+        run()
+        assert len(seen) == 7 and all(0 < n <= frozen for n in seen)
+        assert 0 < gc.get_freeze_count() <= frozen  # not thawed (a few were freed)
+    finally:
+        gc.unfreeze()
