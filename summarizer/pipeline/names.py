@@ -38,9 +38,20 @@ LEADING_NOISE = frozenset(
      "also", "then", "still", "however", "with", "for", "by", "from", "during", "before",
      "since", "although", "though", "yet", "so", "this", "that", "his", "her", "their", "its",
      "he", "she", "they", "it", "we", "a", "an", "monday", "tuesday", "wednesday", "thursday",
-     "friday", "saturday", "sunday", "today", "yesterday", "tomorrow"}
+     "friday", "saturday", "sunday", "today", "yesterday", "tomorrow",
+     # a question opens on an auxiliary or a wh-word: "Does Kim think ...?"
+     "does", "did", "do", "is", "are", "was", "were", "will", "can", "has", "have", "had",
+     "why", "what", "how", "who", "where"}
+)  # fmt: skip
+# Words that make a capitalized run a body or a place, not a person ("Takasaki City Council").
+BODY_WORDS = frozenset(
+    {"city", "council", "college", "university", "party", "group", "ministry", "province",
+     "county", "state", "street", "company", "bank", "union", "house", "news", "times", "post",
+     "agency", "court", "club", "airport", "port", "committee", "assembly", "office", "river"}
 )  # fmt: skip
 PARTICLES = frozenset({"de", "da", "di", "du", "van", "von", "der", "den", "ter", "bin", "al"})
+# "al-Bashir", "el-Sisi", "bin-Talal": a particle joined to a capitalized name by a hyphen.
+_PREFIXED = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ul|bin|ibn|abu|bint|ben)-[^\W\d_a-z]")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -80,7 +91,7 @@ def _runs(article: str) -> list[list[tuple[int, int, str]]]:
         if current and not joined:
             runs.append(current)
             current = []
-        if word[:1].isupper() or (current and word in PARTICLES):
+        if word[:1].isupper() or (current and word in PARTICLES) or _PREFIXED.match(word):
             current.append((start, end, word))
         elif current:
             runs.append(current)
@@ -188,6 +199,25 @@ def _fullest(candidates: list[Form], surname: str) -> Form | None:
     return best
 
 
+def _family_first(word: str, forms: list[Form]) -> Form | None:
+    """A one-word name that ends no fuller form but begins exactly one is its family name
+    written first ("Chiang" of "Chiang Kai-shek", "Lien" of "Lien Chan", "Roh" of "Roh
+    Moo-hyun"): that form. Two ("Kim" of "Kim Jong Un" and "Kim Dae-jung") are no answer.
+    """
+    fuller = [f for f in forms if len(f.words) > 1]
+    if any(f.words[-1] == word for f in fuller):
+        return None
+    starts = {
+        f.text: f
+        for f in fuller
+        if f.words[0] == word and len(f.words) <= 3 and not set(f.words[1:]) & BODY_WORDS
+    }
+    longest = max(starts.values(), key=lambda f: len(f.words), default=None)
+    if longest is None or any(f.words != longest.words[: len(f.words)] for f in starts.values()):
+        return None
+    return longest
+
+
 def _dedupe(names: list[str], exclude: str) -> list[str]:
     seen = {exclude.casefold()}
     out = []
@@ -204,7 +234,7 @@ def _canonical(p: Participant, forms: list[Form], article: str) -> Participant:
     if not surname:
         return p
     candidates = _candidates(surname, given, forms)
-    best = _fullest(candidates, surname)
+    best = _fullest(candidates, surname) or (None if given else _family_first(surname, forms))
     name = best.text if best else strip_honorifics(p.name)
     if best:
         candidates = [

@@ -133,3 +133,25 @@ def test_a_multi_word_surname_alone_is_the_same_person() -> None:
     full, short = Participant(name="Luiz Inacio Lula da Silva"), Participant(name="Lula da Silva")
     assert same_person(full, short) and same_person(short, full)
     assert not same_person(Participant(name="John Smith"), Participant(name="Jane Smith"))
+
+
+def test_a_family_name_written_first_is_the_full_name() -> None:
+    text = (
+        "Party leader Chiang Kai-shek and Mao Zedong met in the city. Later that year Chiang "
+        "and Mao talked again. Kim Jong Un and Kim Dae-jung met once; Kim spoke first. "
+        "The Takasaki City Council met. Takasaki voted."
+    )
+    people = [Participant(name=n) for n in ("Chiang", "Mao", "Kim", "Takasaki")]
+    assert [p.name for p in canonicalize(people, text)] == [
+        "Chiang Kai-shek",
+        "Mao Zedong",
+        "Kim",  # two Kims: no answer
+        "Takasaki",  # a council, not a person
+    ]
+
+
+def test_an_arabic_article_joins_the_name() -> None:
+    text = "Sudanese President Omar Hassan al-Bashir met the envoy. Then al-Bashir left."
+    assert "Omar Hassan al-Bashir" in [f.text for f in name_forms(text)]
+    [p] = canonicalize([Participant(name="al-Bashir")], text)
+    assert p.name == "Omar Hassan al-Bashir"

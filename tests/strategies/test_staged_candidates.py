@@ -155,3 +155,9 @@ def test_bare_host_is_the_verb_only_after_an_auxiliary_or_to() -> None:
     assert find_trigger("Qatar hosted the foreign ministers in Doha on Monday, officials said.")
     assert find_trigger("Trump said so in an interview with podcast host Hugh Hewitt.") is None
     assert find_trigger("The statement spelled the host's name as Ilze Berzina, they said.") is None
+
+
+def test_a_person_that_is_a_countrys_name_is_the_place() -> None:
+    text = "The president of Brazil is due to meet with Sarkozy in French Guiana next week."
+    spans = {(s.text, s.label) for s in candidates.analyze(text)[0].spans}
+    assert ("French Guiana", "PERSON") not in spans and ("Guiana", "PERSON") not in spans

@@ -115,3 +115,18 @@ def test_a_plural_title_followed_by_unrelated_names_stays_unresolved() -> None:
         "Analysts Maria Oduya and Pieter Brandt said the mood was poor."
     )
     assert len(_parties(text)[0]) < 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parties"),
+    [
+        ("Talks were held today between Veskor and Kestrian border commanders after the clash.",
+         ["Veskor border commanders", "Kestrian border commanders"]),
+        ("Israeli and Palestinian negotiators met on Wednesday for the first time in a year.",
+         ["Israeli negotiators", "Palestinian negotiators"]),
+    ],
+)  # fmt: skip
+def test_two_coordinated_modifiers_of_a_title_are_two_sides(
+    sentence: str, parties: list[str]
+) -> None:
+    assert _parties(sentence) == [parties]

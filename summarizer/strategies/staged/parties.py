@@ -28,6 +28,7 @@ REPORTING = frozenset(
 )  # fmt: skip
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
+MODIFIERS = frozenset({"NORP", "GPE", "ORG"})  # what can qualify a titled side
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
 
@@ -57,7 +58,7 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
             parties = _named_next(parties, sentences[i + 1]) or parties
         if len(set(parties)) < 2:
             parties = _named_alongside(parties, sides)
-        found = _drop_affiliations(tuple(dict.fromkeys(parties)), sentence)
+        found = _drop_affiliations(tuple(dict.fromkeys(_coordinated(parties, sentence))), sentence)
         out.append(found)
         if len(found) >= 2:
             recent.append((i, found))
@@ -193,6 +194,36 @@ def _named_alongside(parties: list[Span], sides: list[Span]) -> list[Span]:
     if not 2 <= len(people) + len([p for p in parties if p.label != "PERSON"]) <= MAX_ALONGSIDE:
         return parties
     return merged if len(merged) >= 2 else parties
+
+
+def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
+    """A titled side with two coordinated modifiers is two sides: "talks between Thai and
+    Cambodian military leaders", "Hamas and Fatah officials", "Israeli and Palestinian
+    negotiators" (the parse keeps one phrase; each modifier names one side). The first side's
+    span runs from its modifier to the title ("Thai ... military leaders").
+    """
+    out: list[Span] = []
+    for party in parties:
+        if party.label == "TITLE":
+            second = next((s for s in sentence.spans if s.start == party.start
+                           and s.label in MODIFIERS), None)  # fmt: skip
+            before = sentence.text[: party.start - sentence.start]
+            first = next((s for s in sentence.spans if s.label in MODIFIERS and second
+                          and before.endswith(f"{s.text} and ")), None)  # fmt: skip
+            if first and second:
+                title = party.text[len(second.text) :].strip()
+                out.append(Span(f"{first.text} {title}", first.start, party.end, "TITLE"))
+            elif second:  # the phrase holds both: "Hamas and Fatah officials"
+                inner = [s for s in sentence.spans if s.label in MODIFIERS
+                         and party.start < s.start and s.end < party.end]  # fmt: skip
+                joined = f"{second.text} and {inner[0].text} " if inner else None
+                if joined and party.text.startswith(joined):
+                    title = party.text[len(joined) :]
+                    out += [Span(f"{m.text} {title}", m.start, party.end, "TITLE")
+                            for m in (second, inner[0])]  # fmt: skip
+                    continue
+        out.append(party)
+    return out
 
 
 def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[Span, ...]:
