@@ -46,14 +46,24 @@ def status_cue(sentence: str) -> Status | None:
 
 
 def decide_status(
-    answered: Status, evidence: str, when_text: str | None, published: dt.date | None
+    answered: Status,
+    evidence: str,
+    when_text: str | None,
+    published: dt.date | None,
+    *,
+    tense_known: bool = False,
 ) -> Status:
     """Code overrides the model where the text is plain: cancelled/postponed/proposed words,
     then unambiguous tense, then a date before or after publication; else the model's answer.
+    `tense_known`: the answer's held/scheduled was read from the parse of the meeting's own
+    clause, which neither a sentence-wide tense word ("... who will be in the cabinet") nor a
+    borrowed or ambiguous date ("on Monday") undoes.
     """
     cue = status_cue(evidence)
-    if cue is not None:
+    if cue is not None and not (tense_known and cue in ("held", "scheduled")):
         return cue
+    if tense_known and answered in ("held", "scheduled"):
+        return answered
     date = dates.resolve(when_text, published).date
     if date is not None and published is not None and date != published:
         return "held" if date < published else "scheduled"

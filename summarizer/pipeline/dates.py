@@ -181,10 +181,13 @@ def _weekday(m: re.Match[str], p: dt.date | None, t: Tense | None) -> Resolved:
     if week:
         return Resolved(_monday(p, SHIFT[week.lower()]) + dt.timedelta(days=target), "day")
     mod = (m["mod"] or "").lower()
+    if re.search(r"\b(?:later|earlier)\s+(?:on\s+)?$", m.string[: m.start()], re.I):
+        t = "past"  # wire copy's "later Friday", "earlier Tuesday": the day of its events
     if mod == "next":
         return Resolved(_monday(p, 1) + dt.timedelta(days=target), "day")
-    if mod == "last":
-        return Resolved(p - dt.timedelta(days=(p.weekday() - target - 1) % 7 + 1), "day")
+    if mod == "last":  # the day before publication is "yesterday": "last Thursday" on a
+        back = (p.weekday() - target - 1) % 7 + 1  # Friday is the Thursday a week before
+        return Resolved(p - dt.timedelta(days=back + 7 if back == 1 else back), "day")
     if mod == "coming" or (mod == "this" and t is None):
         t = "future"
     if t == "future":

@@ -67,7 +67,7 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     sentence = " ".join(mention.evidence)
     published = article.published
     mention.status = corrections.decide_status(
-        mention.status, sentence, mention.when_text, published
+        mention.status, sentence, mention.when_text, published, tense_known=mention.tense_known
     )
     tense = dates.tense_for(mention.status)
     mention.date = dates.resolve(mention.when_text, published, tense=tense).date

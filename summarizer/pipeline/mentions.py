@@ -32,6 +32,7 @@ class MeetingMention:
     context_event: str | None = None
     date: dt.date | None = None  # resolved by `finalize.correct` (or copied: "the same day")
     borrowed: bool = False  # the time words come from a neighbouring sentence
+    tense_known: bool = False  # status held/scheduled read from the clause's parse
 
 
 @dataclass

@@ -69,3 +69,11 @@ def test_a_meeting_on_the_sidelines_of_an_event_is_where_the_event_is() -> None:
     assert event_place(sentence, before) == "Tarsis"
     assert event_place("She will meet her counterpart on Tuesday.", before) is None
     assert event_place(sentence, "The minister left on Monday.") is None
+
+
+def test_a_parsed_tense_is_not_undone_by_another_clause() -> None:
+    evidence = "Talks between Lipovac and Brekke have failed on who will lead the cabinet."
+    assert decide_status("held", evidence, None, None) == "scheduled"  # "will": regex
+    assert decide_status("held", evidence, None, None, tense_known=True) == "held"
+    cancelled = "The talks between Lipovac and Brekke were cancelled."
+    assert decide_status("held", cancelled, None, None, tense_known=True) == "cancelled"

@@ -34,6 +34,8 @@ CASES: list[tuple[str | None, dt.date | None, Tense | None, dt.date | None, Prec
     # last / next / this weekday
     ("last Friday", WED, None, D(2017, 2, 10), "day"),
     ("last Wednesday", WED, None, D(2017, 2, 8), "day"),
+    ("last Tuesday", WED, None, D(2017, 2, 7), "day"),  # yesterday would be "yesterday"
+    ("later Monday", WED, "future", D(2017, 2, 13), "day"),  # the day of the story's events
     ("next Tuesday", WED, None, D(2017, 2, 21), "day"),
     ("next Thursday", WED, None, D(2017, 2, 23), "day"),
     ("this Friday", WED, None, D(2017, 2, 17), "day"),

@@ -89,10 +89,24 @@ def test_a_failed_call_is_skipped_but_all_failing_raises(monkeypatch: pytest.Mon
 
 
 def test_a_candidate_the_model_rejects_is_no_meeting() -> None:
+    article = Article(
+        text="Jack Straw praised Sergei Ivanov during a visit to the capital on Monday, "
+        "an aide said.",
+        published=dt.date(2003, 2, 5),
+    )
+    backend = FakeBackend([_answer({}, article=article)])  # no countries: no tension call
+    briefing = summarize_staged(article, backend)
+    assert briefing.meetings == []
+    assert briefing.provenance.attempts == 1
+
+
+def test_a_plainly_stated_meeting_the_model_rejects_is_kept_by_code() -> None:
     backend = FakeBackend([_answer({}, {}), NO_TENSIONS])
     briefing = summarize_staged(ARTICLE, backend)
-    assert briefing.meetings == []
-    assert briefing.provenance.attempts == 2
+    [met, again] = briefing.meetings  # "X met Y in Moscow on Monday", "will meet again"
+    assert (met.status, met.when.date, met.location.city) == ("held", dt.date(2003, 2, 3), "Moscow")
+    assert (again.status, again.location.city) == ("scheduled", "London")
+    assert met.agenda == [] and again.agenda == []
 
 
 async def test_async_path_matches_the_blocking_one() -> None:

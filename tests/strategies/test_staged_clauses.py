@@ -71,3 +71,32 @@ def test_the_parsed_place_replaces_the_models_pick() -> None:
     house = Hints(place=Span("White House", 0, 11, "FAC"))
     found = place_from_parse(_mention("White House", None), house)
     assert (found.city, found.venue) == (None, "White House")
+
+
+def test_plain_statements_are_marked() -> None:
+    assert _hints("Foreign Secretary Ana Lipovac spoke with Johan Brekke about the case.").plain
+    assert _hints("Talks between Ana Lipovac and Johan Brekke have failed to reach a deal.").plain
+    assert not _hints("Ana Lipovac visited Johan Brekke's hometown in May.").plain
+
+
+def test_a_plain_meeting_the_model_denied_is_kept() -> None:
+    from summarizer.strategies.staged.assemble import found_meetings
+    from summarizer.strategies.staged.questions import Candidate, Options, answer_model
+
+    [sentence] = [
+        s
+        for s in analyze("Foreign Secretary Ana Lipovac spoke with Johan Brekke on Monday.")
+        if s.parties
+    ]
+    sides = {p.text: Participant(name=p.text) for p in sentence.parties}
+    options = Options(sides, ("Monday",), (), (Candidate(sentence, tuple(sides)),))
+    model = answer_model(options)
+    label = " and ".join(sides)
+    denied = model.model_validate({"c1": {"sides": label, "meeting": False}})
+    [found] = found_meetings(denied, options)
+    assert (found.status, found.when_text, found.agenda) == ("held", "Monday", [])
+
+
+def test_a_conditional_plan_is_not_plain() -> None:
+    assert _hints("Ana Lipovac will meet Johan Brekke in Ostvik on Monday.").plain
+    assert not _hints("Ana Lipovac would meet Johan Brekke if there is a prospect of a deal.").plain

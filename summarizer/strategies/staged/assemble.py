@@ -21,27 +21,39 @@ SUMMARY_MIN_WORDS = 8
 
 
 def found_meetings(answer: BaseModel, options: Options) -> list[MeetingMention]:
-    """The meetings the model confirmed among the window's candidates."""
+    """The meetings the model confirmed among the window's candidates, and those it denied
+    that the sentence states plainly (`Hints.plain`: "Raab spoke with Pompeo", "talks between
+    Mugabe and Tsvangirai have failed"): code, not a small model's no, decides those, with
+    the clause's tense, time words and place and no agenda.
+    """
     out = []
     for candidate, reply in zip(options.candidates, replies(answer, options), strict=True):
-        if reply is None or not reply.meeting:
+        hints = candidate.sentence.hints
+        if reply is None or not (reply.meeting or hints.plain and hints.tense):
             continue
         people = names.dedupe_participants([options.sides[label] for label in candidate.sides])
         if len(people) < 2:
             continue
-        when = decide_when(reply.when, candidate.sentence)
+        confirmed = bool(reply.meeting)
+        when = decide_when(reply.when if confirmed else None, candidate.sentence)
         mention = MeetingMention(
             participants=people,
-            status=decide_tense(reply.status, candidate.sentence.hints),
+            status=decide_tense(reply.status if confirmed else "unknown", hints),
             evidence=[candidate.sentence.text],
             when_text=when,
             borrowed=when is not None and when not in _times(candidate.sentence),
-            city=reply.city,
-            country=reply.country,
-            agenda=[a.strip() for a in reply.topics if a.strip()],
+            city=reply.city if confirmed else None,
+            country=reply.country if confirmed else None,
+            agenda=[a.strip() for a in reply.topics if a.strip()] if confirmed else [],
+            tense_known=hints.tense is not None and _status_open(reply, confirmed),
         )
-        out.append(place_from_parse(mention, candidate.sentence.hints))
+        out.append(place_from_parse(mention, hints))
     return out
+
+
+def _status_open(reply: object, confirmed: bool) -> bool:
+    """The model answered held/scheduled/unknown (or nothing): the clause's tense stands."""
+    return not confirmed or getattr(reply, "status", None) in ("held", "scheduled", "unknown")
 
 
 def decide_tense(answered: Status, hints: Hints) -> Status:

@@ -30,6 +30,11 @@ AHEAD = frozenset({"be", "due", "set", "expect", "schedule", "plan", "agree", "d
                    "intend", "hope", "want", "prepare", "arrange", "invite", "go"})  # fmt: skip
 NOUN_ARGUMENT = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "compound"})
 VISITS = frozenset({"visit", "trip", "tour"})
+CONDITIONAL = frozenset({"if", "unless", "whether", "would", "could", "might", "should"})
+# Triggers that state a meeting by themselves once two sides are their arguments ("visit",
+# "call", "discuss" and "host" also take places, names and topics as objects).
+PLAIN = frozenset({"meet", "meeting", "talk", "talks", "summit", "speak", "confer", "negotiate",
+                   "negotiation", "sit down", "phone", "videoconference"})  # fmt: skip
 # a participle or gerund ("meeting with ...", "held in ...") takes its tense from the clause
 # it hangs from
 DEPENDENT = frozenset({"advcl", "acl", "conj", "xcomp", "pcomp", "relcl"})
@@ -40,29 +45,52 @@ def with_hints(sentences: list[Sentence], docs: list[Any] | None) -> list[Senten
     if docs is None:
         return sentences
     return [
-        replace(s, hints=hints(doc, s.trigger_at, s.spans, s.start)) if s.parties else s
+        replace(s, hints=hints(doc, s)) if s.parties else s
         for s, doc in zip(sentences, docs, strict=True)
     ]
 
 
-def hints(doc: Any, trigger_at: tuple[tuple[int, int], ...], spans: tuple[Span, ...],
-          offset: int) -> Hints:  # fmt: skip
+def hints(doc: Any, sentence: Sentence) -> Hints:
     """The tense and place of the first trigger of a sentence that has either (a later
     trigger's place is another meeting's: "met Tuesday before their talks with Bush, who
-    arrives in Israel"); `doc` is the sentence's parse, `trigger_at` the trigger offsets in
-    the sentence, `offset` where it starts in the article.
+    arrives in Israel"), and whether the meeting is stated plainly; `doc` is the sentence's
+    parse.
     """
-    for start, end in trigger_at:
+    for start, end in sentence.trigger_at:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
         trigger = span.root
         verb = governing_verb(trigger)
         tense = tense_of(verb) if verb is not None else None
-        place = _place(trigger, verb, arguments(trigger), spans, offset)
+        found = arguments(trigger)
+        place = _place(trigger, verb, found, sentence.spans, sentence.start)
         if tense or place:
-            return Hints(tense, place)
+            plain = tense == "held" or (tense == "scheduled" and not _conditional(doc))
+            return Hints(tense, place, plain=plain and _plain(trigger, found, sentence))
     return Hints()
+
+
+def _conditional(doc: Any) -> bool:
+    """A plan on a condition or in reported speech ("would meet Kim if there is a prospect")."""
+    return any(t.lower_ in CONDITIONAL for t in doc)
+
+
+def _plain(trigger: Any, found: list[Any], sentence: Sentence) -> bool:
+    """The meeting is stated in so many words: a meeting verb or noun (`PLAIN`) whose own
+    arguments are two of the sentence's parties ("Raab spoke with Pompeo", "talks between
+    Mugabe and Tsvangirai have failed"), none of them a transcript's speaker label.
+    """
+    if trigger.lemma_.lower() not in PLAIN and sentence.trigger not in PLAIN:
+        return False
+    tied = [
+        p
+        for p in sentence.parties
+        if p != sentence.speaker
+        and p.label in ("PERSON", "TITLE")
+        and any(p.start <= sentence.start + t.idx < p.end for t in found)
+    ]
+    return len(tied) >= 2
 
 
 def governing_verb(token: Any) -> Any | None:
@@ -101,10 +129,12 @@ def tense_of(verb: Any) -> Tense | None:
 
 
 def _ahead(verb: Any) -> bool:
-    """An infinitive "to" under the verb: "talks were to commence", "are expected to
-    continue".
+    """An infinitive "to" under a verb of plans: "talks were to commence", "are expected to
+    continue" (not "have failed to reach").
     """
-    return any(c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in verb.children)
+    return verb.lemma_.lower() in AHEAD and any(
+        c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in verb.children
+    )
 
 
 def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span, ...],

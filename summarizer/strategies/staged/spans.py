@@ -32,6 +32,7 @@ class Hints:
 
     tense: Tense | None = None
     place: Span | None = None
+    plain: bool = False  # a meeting word whose own arguments are two sides (`clauses._plain`)
 
 
 @dataclass(frozen=True)
