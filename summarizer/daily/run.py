@@ -406,14 +406,16 @@ async def run_daily(
             day = await _day_inputs(entries, run) if cache is not None else None
             where = record.slot(config.out, config.day.isoformat())
             known = record.recorded(cache, where) if cache is not None and day else None
-            if day and known and known.key == day.key:
-                hit = _from_record(known, files, force=config.force)
-                if hit is not None:
-                    return hit
-            try:
-                return await _run_day(run, files, entries, day, known, where)
-            finally:
-                files.discard()  # gone already once committed
+            same = day is not None and known is not None and known.base == day.base
+            with _old_objects_frozen(same):  # a short run: from the record, or mostly
+                if day and known and known.key == day.key:
+                    hit = _from_record(known, files, force=config.force)
+                    if hit is not None:
+                        return hit
+                try:
+                    return await _run_day(run, files, entries, day, known, where)
+                finally:
+                    files.discard()  # gone already once committed
     finally:
         await _aclose(backend)
 
@@ -431,26 +433,26 @@ async def _run_day(
     """
     first = record.fresh(day, known) if day is not None else None
     recorded = record.recorded_lines(day, known) if day is not None else None
-    with _old_objects_frozen(bool(recorded)):
-        results = await run.run(day.entries if day else entries, first, recorded)
-        digest = build_digest(results, run)
-        note = render_note(digest, run.note_lines)
-        if digest.failed and len(digest.articles) < (previous := files.previous_briefed()):
-            return DailyReport(digest, note, files.note, results, kept_previous=previous)
-        outputs = {".digest.json": digest_json(digest), ".md": note}
-        outputs |= {s: page(digest, results) for s, page in run.config.pages.items()}
-        paths = _write(files, outputs, force=run.config.force)
-        if run.cache is not None and day is not None and not digest.failed:
-            _record(run.cache, where, day, files, outputs)
+    results = await run.run(day.entries if day else entries, first, recorded)
+    digest = build_digest(results, run)
+    note = render_note(digest, run.note_lines)
+    if digest.failed and len(digest.articles) < (previous := files.previous_briefed()):
+        return DailyReport(digest, note, files.note, results, kept_previous=previous)
+    outputs = {".digest.json": digest_json(digest), ".md": note}
+    outputs |= {s: page(digest, results) for s, page in run.config.pages.items()}
+    paths = _write(files, outputs, force=run.config.force)
+    if run.cache is not None and day is not None and not digest.failed:
+        _record(run.cache, where, day, files, outputs)
     return DailyReport(digest, note, paths.pop(".md"), results, pages=paths)
 
 
 @contextlib.contextmanager
 def _old_objects_frozen(on: bool) -> Iterator[None]:
-    """With `on` (a day taken mostly from its record: a short run that allocates some 50,000
-    objects, the recorded briefings, their merge and note lines), the garbage collector
-    leaves the objects that existed before alone (`gc.freeze`): one full pass over the
-    process's heap (the gazetteer, the clients, the caller's own objects) cost 160-280 ms,
+    """With `on` (the day's record was made with the same settings and code: the run is
+    answered from it or takes the entries it holds from it, usually most, and allocates some
+    50,000 objects: the recorded digest or briefings, their merge and note lines), the garbage
+    collector leaves the objects that existed before alone (`gc.freeze`): one full pass over
+    the process's heap (the gazetteer, the clients, the caller's own objects) cost 160-280 ms,
     as much as the rest of the run. They go back at the end (`gc.unfreeze`), to be collected
     as before; the run's own garbage is collected as usual. Not when something else froze
     objects already (unfreezing would thaw those too).

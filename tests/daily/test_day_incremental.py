@@ -281,8 +281,12 @@ def test_a_record_of_another_version_is_not_read(monkeypatch: pytest.MonkeyPatch
     assert record.DayRecord.decode(encoded) is None
 
 
-def test_old_objects_are_frozen_during_an_incremental_run_only(
-    examples_server: FakeOpenAIServer, fake_settings: Settings, folder: Path, tmp_path: Path
+def test_old_objects_are_frozen_during_a_run_from_the_record_only(
+    examples_server: FakeOpenAIServer,
+    fake_settings: Settings,
+    folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db = tmp_path / "a.sqlite3"
     seen: list[int] = []
@@ -297,6 +301,16 @@ def test_old_objects_are_frozen_during_an_incremental_run_only(
 
     run()  # cold: nothing frozen
     assert seen and not any(seen)
+    write_back = record.write_back
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        seen.append(-gc.get_freeze_count())
+        return write_back(*args, **kwargs)
+
+    monkeypatch.setattr(record, "write_back", spied)
+    seen.clear()
+    run()  # answered from the record
+    assert len(seen) == 1 and seen[0] < 0 and gc.get_freeze_count() == 0
     _append(folder)
     seen.clear()
     run()
