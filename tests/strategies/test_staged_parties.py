@@ -130,3 +130,13 @@ def test_two_coordinated_modifiers_of_a_title_are_two_sides(
     sentence: str, parties: list[str]
 ) -> None:
     assert _parties(sentence) == [parties]
+
+
+def test_who_reports_a_meeting_is_no_party_to_it() -> None:
+    reported = (
+        "Speaking in Ostvik on Tuesday, adviser Tomas Ruel said the president would meet "
+        "with Ana Lipovac if there is a prospect of a deal."
+    )
+    assert "Tomas Ruel" not in [p for ps in _parties(reported) for p in ps]
+    own = "Mrs Agnes Pryce said afterwards that she had met Lars Vik to ask for a water study."
+    assert _parties(own) == [["Agnes Pryce", "Lars Vik"]]

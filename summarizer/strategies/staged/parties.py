@@ -26,6 +26,11 @@ REPORTING = frozenset(
     {"say", "confirm", "announce", "deny", "report", "tell", "describe", "refer", "welcome",
      "criticize", "criticise", "cancel", "postpone", "follow", "prepare", "call"}
 )  # fmt: skip
+# verbs of judging what others do: their subject comments on a meeting, it is no party to it
+STANCE = frozenset({"oppose", "praise", "condemn", "urge", "warn", "accuse", "defend"})
+COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "nsubjpass", "attr"})  # what is reported
+PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "she", "her",
+                      "they", "them", "their"})  # fmt: skip
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 MODIFIERS = frozenset({"NORP", "GPE", "ORG"})  # what can qualify a titled side
@@ -57,7 +62,8 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         if len(parties) < 2 and i + 1 < len(sentences):
             parties = _named_next(parties, sentences[i + 1]) or parties
         if len(set(parties)) < 2:
-            parties = _named_alongside(parties, sides)
+            speakers = _speakers(docs[i], sentence) if docs is not None else set()
+            parties = _named_alongside(parties, [s for s in sides if s not in speakers])
         found = _drop_affiliations(tuple(dict.fromkeys(_coordinated(parties, sentence))), sentence)
         out.append(found)
         if len(found) >= 2:
@@ -224,6 +230,48 @@ def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
                     continue
         out.append(party)
     return out
+
+
+def _speakers(doc: Any, sentence: Sentence) -> set[Span]:
+    """People who report or judge the meeting rather than hold it: the subject or agent of a
+    reporting or stance verb whose complement holds the trigger ("O'Brien said the president
+    would meet Kim", "Lien's visit was opposed by Su"). Not where the meeting is the setting
+    of the remark ("During a visit by Starmer, Trump said ...": a prepositional phrase).
+    """
+    people = [s for s in sentence.spans if s.label == "PERSON"]
+    triggers = [sentence.start + a for a, _ in sentence.trigger_at]
+    found: set[Span] = set()
+    for token in doc:
+        if token.lemma_.lower() not in REPORTING | STANCE:
+            continue
+        reported = [c for c in token.children if c.dep_ in COMPLEMENTS]
+        reported = [c for c in reported if any(_within(c, at - sentence.start) for at in triggers)]
+        if not reported or any(_involved(c, token, sentence) for c in reported):
+            continue
+        for child in token.children:
+            who = [child, *child.conjuncts] if child.dep_ == "nsubj" else []
+            if child.dep_ == "agent":
+                who = [g for g in child.children if g.dep_ == "pobj"]
+            for t in who:
+                at = sentence.start + t.idx
+                found |= {p for p in people if p.start <= at < p.end}
+    return found
+
+
+def _involved(reported: Any, verb: Any, sentence: Sentence) -> bool:
+    """The speaker is in what they report ("she had asked Vik", "We talked about ...", "their
+    talks") or tells it to a side ("Basescu told the delegation ..."): a party after all.
+    """
+    if any(t.lower_ in PERSONAL for t in reported.subtree):
+        return True
+    sides = [s for s in sentence.spans if s.label in ("PERSON", "TITLE", "ORG")]
+    listeners = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c is not reported]
+    return any(s.start <= sentence.start + c.idx < s.end for c in listeners for s in sides)
+
+
+def _within(token: Any, at: int) -> bool:
+    """Offset `at` (in the sentence) lies in `token`'s phrase."""
+    return bool(token.left_edge.idx <= at < token.right_edge.idx + len(token.right_edge))
 
 
 def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[Span, ...]:
