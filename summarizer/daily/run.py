@@ -23,12 +23,11 @@ byte, and nothing is loaded, briefed or merged. Otherwise, when only entries cha
 the record holds take their briefing from its `DATE.jsonl` line (not loaded, unless a page
 needs the text; no cache lookup), and the leading ones are merged (`merge.DayMerge`) and
 their note lines rendered, in short slices on the event loop, while the entries new since
-that record, started first, are asked about; the merge then goes on from there (the garbage
-collector meanwhile leaves the objects older than the run alone: `_old_objects_frozen`). The
-files are those a run without the record writes, byte for byte (`DATE.jsonl` is in entry
-order).
-Extra files (`DailyConfig.pages`, e.g. an HTML page) are rendered from the digest and
-results, written like the note, and recorded with it.
+that record, started first, are asked about; the merge then goes on from there. The files
+are those a run without the record writes, byte for byte (`DATE.jsonl` is in entry order).
+Both are short runs: the garbage collector leaves the objects older than the run alone
+meanwhile (`_old_objects_frozen`). Extra files (`DailyConfig.pages`, e.g. an HTML page) are
+rendered from the digest and results, written like the note, and recorded with it.
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
