@@ -197,6 +197,9 @@ def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
     unnamed = [p for p in titled.participants if not p.name]
     if not unnamed or any(not p.name for p in named.participants):
         return False
+    if any(not p.title for p in unnamed) or (titled.evidence and titled.evidence == named.evidence):
+        return False  # a body (the IMF) is no title a person stands for; one sentence's
+        # sides met one by one ("met with the IMF, then with Trump") are two meetings
     if titled.date is None or named.date != titled.date:
         return False
     if titled.status != named.status and "unknown" not in (titled.status, named.status):

@@ -100,3 +100,9 @@ def test_a_plain_meeting_the_model_denied_is_kept() -> None:
 def test_a_conditional_plan_is_not_plain() -> None:
     assert _hints("Ana Lipovac will meet Johan Brekke in Ostvik on Monday.").plain
     assert not _hints("Ana Lipovac would meet Johan Brekke if there is a prospect of a deal.").plain
+
+
+def test_a_side_meeting_others_in_turn_is_one_meeting_each() -> None:
+    hub = _hints("Ana Lipovac met with the Harbour Council, then with Johan Brekke on Monday.").hub
+    assert hub is not None and hub.text == "Ana Lipovac"
+    assert _hints("Ana Lipovac met with Johan Brekke and Tomas Ruel on Monday.").hub is None

@@ -7,12 +7,14 @@ from the options; the candidate's parties become participants, its sentence the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pydantic import BaseModel
 
 from summarizer.pipeline import dates, names
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.mentions import MeetingMention
-from summarizer.schema import Status
+from summarizer.schema import Participant, Status
 from summarizer.strategies.staged.questions import Options, replies
 from summarizer.strategies.staged.spans import Hints, Sentence
 from summarizer.text import places
@@ -47,8 +49,18 @@ def found_meetings(answer: BaseModel, options: Options) -> list[MeetingMention]:
             agenda=[a.strip() for a in reply.topics if a.strip()] if confirmed else [],
             tense_known=hints.tense is not None and _status_open(reply, confirmed),
         )
-        out.append(place_from_parse(mention, hints))
+        out += one_by_one(place_from_parse(mention, hints), hints)
     return out
+
+
+def one_by_one(mention: MeetingMention, hints: Hints) -> list[MeetingMention]:
+    """A side meeting each of the others in turn (`Hints.hub`) is one meeting per other side."""
+    hub = hints.hub
+    people = mention.participants
+    found = [p for p in people if hub and names.same_person(p, Participant(name=hub.text))]
+    if hub is None or len(people) < 3 or len(found) != 1:
+        return [mention]
+    return [replace(mention, participants=[found[0], p]) for p in people if p is not found[0]]
 
 
 def _status_open(reply: object, confirmed: bool) -> bool:

@@ -67,8 +67,30 @@ def hints(doc: Any, sentence: Sentence) -> Hints:
         place = _place(trigger, verb, found, sentence.spans, sentence.start)
         if tense or place:
             plain = tense == "held" or (tense == "scheduled" and not _conditional(doc))
-            return Hints(tense, place, plain=plain and _plain(trigger, found, sentence))
+            plain = plain and _plain(trigger, found, sentence)
+            return Hints(tense, place, plain, _hub(doc, trigger, verb, found, sentence))
     return Hints()
+
+
+def _hub(doc: Any, trigger: Any, verb: Any | None, found: list[Any], sentence: Sentence
+         ) -> Span | None:  # fmt: skip
+    """The one side that meets each of the others in turn ("Mitsotakis met with the IMF, then
+    with President Trump", "held separate talks with A and B"): the trigger's only subject,
+    when its other arguments are two or more and "then"/"separate(ly)" sets them apart.
+    """
+    heads = [trigger, *([verb] if verb is not None else [])]
+    subjects = [t for t in found if t.dep_ in ("nsubj", "nsubjpass")]
+    objects = [t for t in found if t not in subjects]
+    if len(subjects) != 1 or len(objects) < 2:
+        return None
+    between = [t for t in doc if objects[0].i < t.i < objects[-1].i and t.lower_ == "then"]
+    marked = any(t.head in heads or t.head.head in heads for t in between) or any(
+        t.lower_ in ("separate", "separately") and t.head in heads for t in doc
+    )
+    if not marked:
+        return None
+    at = sentence.start + subjects[0].idx
+    return next((p for p in sentence.parties if p.start <= at < p.end), None)
 
 
 def _conditional(doc: Any) -> bool:

@@ -33,6 +33,7 @@ class Hints:
     tense: Tense | None = None
     place: Span | None = None
     plain: bool = False  # a meeting word whose own arguments are two sides (`clauses._plain`)
+    hub: Span | None = None  # the side meeting each other one in turn (`clauses._hub`)
 
 
 @dataclass(frozen=True)
