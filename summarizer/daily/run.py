@@ -249,16 +249,20 @@ class DailyRun:
 
     async def _finished(self, i: int, result: ArticleResult) -> None:
         """Entry `i` is done: write the lines of the finished entries up to the first one
-        that is not, in entry order (a line waits for those before it), then tell `on_done`.
-        A line from the cache or the record is durable there: queued, fsynced with the next.
+        that is not, in entry order (a line waits for those before it), fsynced once if one
+        is new (a line from the cache or the record is durable there), then tell `on_done`.
         """
         self._on_the_way(i)
         self._done[i] = result
         async with self._writing:
+            new = False
             while (done := self._done.pop(self._written, None)) is not None:
                 self._written += 1
                 if done.line is not None:
-                    await self._jsonl.awrite(done.line, sync=not done.cached)
+                    await self._jsonl.awrite(done.line, sync=False)
+                    new = new or not done.cached
+            if new:
+                await self._jsonl.aflush()
         self.on_done(result)
 
     def _on_the_way(self, i: int) -> None:
