@@ -128,6 +128,7 @@ def _as_data(evidence: list[str], article: Article) -> str:
 
 
 _DAY_PART = re.compile(r"\b(morning|afternoon|evening|night|tonight|noon|midday)\b")
+_SAME_PART = {"tonight": "evening", "night": "evening", "midday": "noon"}
 
 
 def same_day(mentions: list[MeetingMention]) -> None:
@@ -158,7 +159,7 @@ def same_meeting(a: MeetingMention, b: MeetingMention) -> bool:
 def _day_parts(when: str | None) -> set[str]:
     """The parts of the day `when` names ("this morning" -> {"morning"}; "tonight" is night)."""
     found = set(_DAY_PART.findall(when.lower())) if when else set()
-    return {"night" if w == "tonight" else w for w in found}
+    return {_SAME_PART.get(w, w) for w in found}
 
 
 def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
@@ -217,7 +218,7 @@ def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
 
 
 def _modality(mention: MeetingMention) -> str:
-    return corrections.modality(" ".join(mention.evidence))
+    return corrections.modality(" ".join(mention.evidence), mention.modality)
 
 
 def _title_overlap(titled: MeetingMention, named: MeetingMention) -> int:

@@ -40,14 +40,15 @@ LEADING_NOISE = frozenset(
      "he", "she", "they", "it", "we", "a", "an", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday", "today", "yesterday", "tomorrow",
      # a question opens on an auxiliary or a wh-word: "Does Kim think ...?"
-     "does", "did", "do", "is", "are", "was", "were", "will", "can", "has", "have", "had",
+     "does", "did", "do", "is", "are", "was", "were", "has", "have", "had",  # not "Will", "Can"
      "why", "what", "how", "who", "where"}
 )  # fmt: skip
 # Words that make a capitalized run a body or a place, not a person ("Takasaki City Council").
 BODY_WORDS = frozenset(
     {"city", "council", "college", "university", "party", "group", "ministry", "province",
      "county", "state", "street", "company", "bank", "union", "house", "news", "times", "post",
-     "agency", "court", "club", "airport", "port", "committee", "assembly", "office", "river"}
+     "agency", "court", "club", "airport", "port", "committee", "assembly", "office", "river",
+     "organization", "organisation", "foundation"}
 )  # fmt: skip
 PARTICLES = frozenset({"de", "da", "di", "du", "van", "von", "der", "den", "ter", "bin", "al"})
 # "al-Bashir", "el-Sisi", "bin-Talal": a particle joined to a capitalized name by a hyphen.
@@ -199,23 +200,37 @@ def _fullest(candidates: list[Form], surname: str) -> Form | None:
     return best
 
 
-def _family_first(word: str, forms: list[Form]) -> Form | None:
-    """A one-word name that ends no fuller form but begins exactly one is its family name
-    written first ("Chiang" of "Chiang Kai-shek", "Lien" of "Lien Chan", "Roh" of "Roh
-    Moo-hyun"): that form. Two ("Kim" of "Kim Jong Un" and "Kim Dae-jung") are no answer.
+def _family_first(word: str, forms: list[Form], article: str) -> Form | None:
+    """A one-word name that ends no fuller form but begins one is its family name written
+    first ("Chiang" of "Chiang Kai-shek", "Lien" of "Lien Chan", "Roh" of "Roh Moo-hyun"):
+    the shortest such form, the others being longer runs of it ("Xi Jinping Thought"). Not a
+    name the article titles alone ("President Trump", "Chancellor Merz": a surname, and
+    "Trump Organization" a body), nor one two people share ("Kim Jong Un", "Kim Dae-jung").
     """
     fuller = [f for f in forms if len(f.words) > 1]
-    if any(f.words[-1] == word for f in fuller):
+    if any(f.words[-1] == word for f in fuller) or _titled_alone(word, article):
         return None
     starts = {
         f.text: f
         for f in fuller
         if f.words[0] == word and len(f.words) <= 3 and not set(f.words[1:]) & BODY_WORDS
     }
-    longest = max(starts.values(), key=lambda f: len(f.words), default=None)
-    if longest is None or any(f.words != longest.words[: len(f.words)] for f in starts.values()):
+    shortest = min(starts.values(), key=lambda f: len(f.words), default=None)
+    if shortest is None or any(
+        f.words[: len(shortest.words)] != shortest.words for f in starts.values()
+    ):
         return None
-    return longest
+    return shortest
+
+
+def _titled_alone(word: str, article: str) -> bool:
+    """The article writes `word` right after a title or honorific ("President Trump")."""
+    for run in _runs(article):
+        keys = [_key(w) for _, _, w in run]
+        for i in range(1, len(keys)):
+            if keys[i] == word and _is_title(run[i - 1][2]) and (i + 1 == len(keys)):
+                return True
+    return False
 
 
 def _dedupe(names: list[str], exclude: str) -> list[str]:
@@ -234,7 +249,9 @@ def _canonical(p: Participant, forms: list[Form], article: str) -> Participant:
     if not surname:
         return p
     candidates = _candidates(surname, given, forms)
-    best = _fullest(candidates, surname) or (None if given else _family_first(surname, forms))
+    best = _fullest(candidates, surname) or (
+        None if given else _family_first(surname, forms, article)
+    )
     name = best.text if best else strip_honorifics(p.name)
     if best:
         candidates = [

@@ -134,3 +134,11 @@ def test_a_call_by_title_is_not_the_named_talks_in_the_room() -> None:
         evidence=["Straw held a video call with Kestria's foreign minister."],
     )
     assert len(merge_titled([named, call])) == 2
+
+
+def test_a_body_or_the_same_sentence_is_not_folded_into_named_talks() -> None:
+    day = dt.date(2003, 2, 3)
+    said = ["Straw met with the IMF, then with Ivanov."]
+    imf = _found([STRAW, Participant(organization="IMF")], date=day, evidence=said)
+    ivanov = _found([STRAW, IVANOV], date=day, evidence=said)
+    assert len(merge_titled([imf, ivanov])) == 2

@@ -155,3 +155,14 @@ def test_an_arabic_article_joins_the_name() -> None:
     assert "Omar Hassan al-Bashir" in [f.text for f in name_forms(text)]
     [p] = canonicalize([Participant(name="al-Bashir")], text)
     assert p.name == "Omar Hassan al-Bashir"
+
+
+def test_a_titled_surname_or_a_longer_run_is_no_family_name() -> None:
+    text = (
+        "President Trump met Kim at the White House. The Trump Organization denied it. "
+        "Trump said so. Xi Jinping met Biden. Xi Jinping Thought is taught. Xi said so. "
+        "Will Hurd met the envoy."
+    )
+    people = [Participant(name="Trump"), Participant(name="Xi")]
+    assert [p.name for p in canonicalize(people, text)] == ["Trump", "Xi Jinping"]
+    assert "Will Hurd" in [f.text for f in name_forms(text)]

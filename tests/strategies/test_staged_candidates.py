@@ -161,3 +161,9 @@ def test_a_person_that_is_a_countrys_name_is_the_place() -> None:
     text = "The president of Brazil is due to meet with Sarkozy in French Guiana next week."
     spans = {(s.text, s.label) for s in candidates.analyze(text)[0].spans}
     assert ("French Guiana", "PERSON") not in spans and ("Guiana", "PERSON") not in spans
+
+
+def test_a_surname_named_like_a_country_stays_a_person() -> None:
+    text = "Rep. Jim Jordan spoke on Sunday. Jordan met Speaker Mike Johnson on Monday."
+    sentence = [s for s in candidates.analyze(text) if s.trigger][-1]
+    assert [p.text for p in sentence.parties] == ["Jordan", "Mike Johnson"]

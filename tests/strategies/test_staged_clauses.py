@@ -106,3 +106,30 @@ def test_a_side_meeting_others_in_turn_is_one_meeting_each() -> None:
     hub = _hints("Ana Lipovac met with the Harbour Council, then with Johan Brekke on Monday.").hub
     assert hub is not None and hub.text == "Ana Lipovac"
     assert _hints("Ana Lipovac met with Johan Brekke and Tomas Ruel on Monday.").hub is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ana Lipovac and Johan Brekke have not held talks since 2019.",
+        "Did Ana Lipovac meet Johan Brekke in secret last year?",
+        "If Ana Lipovac had met Johan Brekke, the war would have ended.",
+    ],
+)
+def test_negated_asked_or_conditional_meetings_are_not_plain(sentence: str) -> None:
+    assert not _hints(sentence).plain
+
+
+def test_hints_come_from_the_trigger_of_the_parties() -> None:
+    found = _hints(
+        "Ana Lipovac, who spoke to reporters in Berlin on Monday, will meet Johan Brekke in "
+        "Vienna on Friday."
+    )
+    assert found.tense == "scheduled" and found.place is not None
+    assert found.place.text == "Vienna"
+
+
+def test_a_wish_is_no_plan_and_two_subjects_are_no_hub() -> None:
+    assert _hints("Ana Lipovac wanted to meet Johan Brekke, but he refused.").tense is None
+    both = "Ana Lipovac and Johan Brekke met separately with Tomas Ruel in Vienna."
+    assert _hints(both).hub is None

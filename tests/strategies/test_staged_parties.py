@@ -140,3 +140,20 @@ def test_who_reports_a_meeting_is_no_party_to_it() -> None:
     assert "Tomas Ruel" not in [p for ps in _parties(reported) for p in ps]
     own = "Mrs Agnes Pryce said afterwards that she had met Lars Vik to ask for a water study."
     assert _parties(own) == [["Agnes Pryce", "Lars Vik"]]
+
+
+def test_who_reports_their_own_talks_stays_a_party() -> None:
+    assert _parties("Ana Lipovac said the talks with Johan Brekke were frank.") == [
+        ["Johan Brekke", "Ana Lipovac"]
+    ]
+
+
+def test_the_first_modifier_is_the_one_right_before_and() -> None:
+    text = (
+        "After a Thai soldier died, talks were held today between Thai and Cambodian border "
+        "commanders at the crossing."
+    )
+    [sentence] = [s for s in analyze(text) if s.trigger]
+    first = sentence.parties[0]
+    assert first.text == "Thai border commanders"
+    assert text[first.start :].startswith("Thai and Cambodian")

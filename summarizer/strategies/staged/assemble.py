@@ -31,7 +31,7 @@ def found_meetings(answer: BaseModel, options: Options) -> list[MeetingMention]:
     out = []
     for candidate, reply in zip(options.candidates, replies(answer, options), strict=True):
         hints = candidate.sentence.hints
-        if reply is None or not (reply.meeting or hints.plain and hints.tense):
+        if reply is None or not (reply.meeting or hints.plain):
             continue
         people = names.dedupe_participants([options.sides[label] for label in candidate.sides])
         if len(people) < 2:
@@ -63,7 +63,7 @@ def one_by_one(mention: MeetingMention, hints: Hints) -> list[MeetingMention]:
     return [replace(mention, participants=[found[0], p]) for p in people if p is not found[0]]
 
 
-def _status_open(reply: object, confirmed: bool) -> bool:
+def _status_open(reply: BaseModel, confirmed: bool) -> bool:
     """The model answered held/scheduled/unknown (or nothing): the clause's tense stands."""
     return not confirmed or getattr(reply, "status", None) in ("held", "scheduled", "unknown")
 
@@ -81,7 +81,7 @@ def place_from_parse(mention: MeetingMention, hints: Hints) -> MeetingMention:
     """The place the parse hangs on the meeting's clause ("talks ... in Jeddah", "met in
     Chongqing", "a visit to Saudi Arabia") over the model's pick from the window: a country
     sets the country (a city elsewhere than in it is dropped), a facility the venue ("at the
-    White House"), any other place the city.
+    White House"), a region nothing, any other place the city.
     """
     place = hints.place
     if place is None:
@@ -89,6 +89,8 @@ def place_from_parse(mention: MeetingMention, hints: Hints) -> MeetingMention:
     if place.label == "FAC":
         mention.venue = place.text
         mention.city = None if mention.city == place.text else mention.city
+    elif place.label == "LOC":
+        return mention  # a region ("the Middle East") is neither city nor country
     elif places.is_country(place.text):
         country = places.country_named(place.text)
         city_in = places.city_country(mention.city) if mention.city else None

@@ -24,9 +24,9 @@ from typing import Any
 from summarizer.pipeline import dates
 from summarizer.pipeline.names import HONORIFICS, TITLES, name_forms
 from summarizer.strategies.staged.clauses import with_hints
+from summarizer.strategies.staged.misread import as_country, is_region
 from summarizer.strategies.staged.parties import find_parties
 from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
-from summarizer.text import places
 from summarizer.text.fold import fold
 from summarizer.text.sentences import sentence_bounds
 
@@ -303,7 +303,7 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
     people; strip a leading "the" and a trailing "'s"; sort; dedupe.
     """
     full = [s for s in spans if s.label == "PERSON" and len(s.text.split()) > 1]
-    surnames = {fold(s.text.split()[-1]) for s in full}
+    surnames = {fold(s.text.split()[-1]) for s in full if not is_region(s.text)}
     alone = {fold(s.text) for s in spans if s.label == "PERSON" and s not in full}
     out: list[Span] = []
     for span in spans:
@@ -312,7 +312,7 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
         if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames | alone)):
             span = Span(span.text, span.start, span.end, "PERSON")
         if span.label == "PERSON":
-            span = _as_country(_strip_titles(span), text)
+            span = as_country(_strip_titles(span), text, surnames)
             if text[span.end : span.end + 3] in ("'s ", "’s "):
                 span = Span(span.text, span.start, span.end, "NORP")  # "Sarkand's Farida Nasser"
         out.append(span)
@@ -327,22 +327,6 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
         if span.text and span not in kept:
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, -s.end))
-
-
-def _as_country(span: Span, text: str) -> Span:
-    """A "person" whose text is exactly a country's name, alone or with the capitalized word
-    before it ("Guiana" of "French Guiana"), is the place (spaCy's label on an unfamiliar name).
-    """
-    at = max(0, span.start - 30)
-    before = re.search(r"([A-Z][\w'’-]+) $", text[at : span.start])
-    if before and _exact_country(f"{before[1]} {span.text}"):
-        return Span(f"{before[1]} {span.text}", at + before.start(1), span.end, "GPE")
-    return replace(span, label="GPE") if _exact_country(span.text) else span
-
-
-def _exact_country(phrase: str) -> bool:
-    found = places.country_named(phrase)
-    return found is not None and fold(found) == fold(phrase)
 
 
 def _modifier(span: Span, text: str) -> bool:

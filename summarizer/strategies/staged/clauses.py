@@ -10,8 +10,14 @@ the clause and the place it is put in. Code reads these; the model is not asked 
   Meshaal in Syria", "talks with Ukrainian officials in Jeddah"). A place in another clause
   ("who arrived in Athens") is not the meeting's.
 
-Both are hints `assemble` prefers to a small model's guess; `finalize` still checks every
-place against the evidence and the gazetteer, for every strategy.
+- Plain: the meeting is stated in so many words (a meeting word whose own arguments are two
+  sides, not negated, asked or conditional): code keeps it when the model says no.
+- Hub: one side meeting each of the others in turn ("met with the IMF, then with Trump").
+
+All are read from the trigger whose arguments are the candidate's parties (another trigger of
+the sentence is another meeting: "Lipovac, who spoke to reporters in Berlin, will meet Brekke
+in Vienna"). They are hints `assemble` prefers to a small model's guess; `finalize` still
+checks every place against the evidence and the gazetteer, for every strategy.
 """
 
 from __future__ import annotations
@@ -26,15 +32,17 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PLACE_PREPS = frozenset({"in", "at"})
 MODALS = frozenset({"will", "would", "shall", "'ll"})
 # "is due to meet", "agreed to hold talks": heads under which an infinitive is still ahead
+# (not wishes or motion: "wanted to meet", "went to Ostvik to meet" say nothing of a plan)
 AHEAD = frozenset({"be", "due", "set", "expect", "schedule", "plan", "agree", "decide",
-                   "intend", "hope", "want", "prepare", "arrange", "invite", "go"})  # fmt: skip
+                   "intend", "prepare", "arrange", "invite"})  # fmt: skip
 NOUN_ARGUMENT = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "compound"})
 VISITS = frozenset({"visit", "trip", "tour"})
 CONDITIONAL = frozenset({"if", "unless", "whether", "would", "could", "might", "should"})
+CALLS = frozenset({"phone", "call", "speak", "videoconference"})  # a party's place is not theirs
 # Triggers that state a meeting by themselves once two sides are their arguments ("visit",
 # "call", "discuss" and "host" also take places, names and topics as objects).
 PLAIN = frozenset({"meet", "meeting", "talk", "talks", "summit", "speak", "confer", "negotiate",
-                   "negotiation", "sit down", "phone", "videoconference"})  # fmt: skip
+                   "negotiation", "sit", "phone", "videoconference"})  # fmt: skip
 # a participle or gerund ("meeting with ...", "held in ...") takes its tense from the clause
 # it hangs from
 DEPENDENT = frozenset({"advcl", "acl", "conj", "xcomp", "pcomp", "relcl"})
@@ -51,25 +59,39 @@ def with_hints(sentences: list[Sentence], docs: list[Any] | None) -> list[Senten
 
 
 def hints(doc: Any, sentence: Sentence) -> Hints:
-    """The tense and place of the first trigger of a sentence that has either (a later
-    trigger's place is another meeting's: "met Tuesday before their talks with Bush, who
-    arrives in Israel"), and whether the meeting is stated plainly; `doc` is the sentence's
-    parse.
+    """The hints of the trigger whose arguments reach the most of the sentence's parties (the
+    first of equals); `doc` is the sentence's parse.
     """
+    best: tuple[int, Hints] | None = None
     for start, end in sentence.trigger_at:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             continue
         trigger = span.root
-        verb = governing_verb(trigger)
-        tense = tense_of(verb) if verb is not None else None
         found = arguments(trigger)
-        place = _place(trigger, verb, found, sentence.spans, sentence.start)
-        if tense or place:
-            plain = tense == "held" or (tense == "scheduled" and not _conditional(doc))
-            plain = plain and _plain(trigger, found, sentence)
-            return Hints(tense, place, plain, _hub(doc, trigger, verb, found, sentence))
-    return Hints()
+        tied = len(_tied(found, sentence))
+        if best is not None and tied <= best[0]:
+            continue
+        verb = governing_verb(trigger)
+        tense = tense_of(verb) if verb is not None and not _unreal(doc, verb) else None
+        call = trigger.lemma_.lower() in CALLS
+        place = _place(trigger, verb, [] if call else found, sentence.spans, sentence.start)
+        plain = tense is not None and not _conditional(doc) and _plain(trigger, found, sentence)
+        best = (tied, Hints(tense, place, plain, _hub(doc, trigger, verb, found, sentence)))
+    return best[1] if best else Hints()
+
+
+def _tied(found: list[Any], sentence: Sentence) -> list[Span]:
+    """The sentence's parties that contain one of the trigger's argument tokens."""
+    return [
+        p for p in sentence.parties if any(p.start <= sentence.start + t.idx < p.end for t in found)
+    ]
+
+
+def _unreal(doc: Any, verb: Any) -> bool:
+    """Negated or asked: "have not held talks", "never met", "Did Lipovac meet Brekke?"."""
+    negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
+    return negated or doc.text.rstrip(" \"'”’)").endswith("?")
 
 
 def _hub(doc: Any, trigger: Any, verb: Any | None, found: list[Any], sentence: Sentence
@@ -80,9 +102,13 @@ def _hub(doc: Any, trigger: Any, verb: Any | None, found: list[Any], sentence: S
     """
     heads = [trigger, *([verb] if verb is not None else [])]
     subjects = [t for t in found if t.dep_ in ("nsubj", "nsubjpass")]
-    objects = [t for t in found if t not in subjects]
-    if len(subjects) != 1 or len(objects) < 2:
-        return None
+    objects = (
+        [t for t in found if t not in subjects and t not in subjects[0].conjuncts]
+        if (len(subjects) == 1)
+        else []
+    )
+    if len(subjects) != 1 or subjects[0].conjuncts or len(objects) < 2:
+        return None  # "Lipovac and Brekke met separately with Ruel": two subjects, no hub
     between = [t for t in doc if objects[0].i < t.i < objects[-1].i and t.lower_ == "then"]
     marked = any(t.head in heads or t.head.head in heads for t in between) or any(
         t.lower_ in ("separate", "separately") and t.head in heads for t in doc
@@ -94,7 +120,9 @@ def _hub(doc: Any, trigger: Any, verb: Any | None, found: list[Any], sentence: S
 
 
 def _conditional(doc: Any) -> bool:
-    """A plan on a condition or in reported speech ("would meet Kim if there is a prospect")."""
+    """A condition or a hedge in the sentence ("would meet Kim if there is a prospect", "could
+    meet"): the meeting is not stated plainly.
+    """
     return any(t.lower_ in CONDITIONAL for t in doc)
 
 
@@ -107,10 +135,8 @@ def _plain(trigger: Any, found: list[Any], sentence: Sentence) -> bool:
         return False
     tied = [
         p
-        for p in sentence.parties
-        if p != sentence.speaker
-        and p.label in ("PERSON", "TITLE")
-        and any(p.start <= sentence.start + t.idx < p.end for t in found)
+        for p in _tied(found, sentence)
+        if p != sentence.speaker and p.label in ("PERSON", "TITLE")
     ]
     return len(tied) >= 2
 

@@ -28,6 +28,7 @@ REPORTING = frozenset(
 )  # fmt: skip
 # verbs of judging what others do: their subject comments on a meeting, it is no party to it
 STANCE = frozenset({"oppose", "praise", "condemn", "urge", "warn", "accuse", "defend"})
+SPEECH = frozenset({"say", "tell", "report", "announce"})  # verbs whose subject reports
 COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "nsubjpass", "attr"})  # what is reported
 PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "she", "her",
                       "they", "them", "their"})  # fmt: skip
@@ -215,6 +216,7 @@ def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
                            and s.label in MODIFIERS), None)  # fmt: skip
             before = sentence.text[: party.start - sentence.start]
             first = next((s for s in sentence.spans if s.label in MODIFIERS and second
+                          and s.end + len(" and ") == party.start
                           and before.endswith(f"{s.text} and ")), None)  # fmt: skip
             if first and second:
                 title = party.text[len(second.text) :].strip()
@@ -234,15 +236,16 @@ def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
 
 def _speakers(doc: Any, sentence: Sentence) -> set[Span]:
     """People who report or judge the meeting rather than hold it: the subject or agent of a
-    reporting or stance verb whose complement holds the trigger ("O'Brien said the president
-    would meet Kim", "Lien's visit was opposed by Su"). Not where the meeting is the setting
-    of the remark ("During a visit by Starmer, Trump said ...": a prepositional phrase).
+    speech or stance verb whose complement holds the trigger and names its two sides
+    ("O'Brien said the president would meet Kim", "Lien's visit was opposed by Su"). Not
+    where the meeting is the setting of the remark ("During a visit by Starmer, Trump said
+    ...": a prepositional phrase).
     """
     people = [s for s in sentence.spans if s.label == "PERSON"]
     triggers = [sentence.start + a for a, _ in sentence.trigger_at]
     found: set[Span] = set()
     for token in doc:
-        if token.lemma_.lower() not in REPORTING | STANCE:
+        if token.lemma_.lower() not in SPEECH | STANCE:
             continue
         reported = [c for c in token.children if c.dep_ in COMPLEMENTS]
         reported = [c for c in reported if any(_within(c, at - sentence.start) for at in triggers)]
@@ -260,11 +263,20 @@ def _speakers(doc: Any, sentence: Sentence) -> set[Span]:
 
 def _involved(reported: Any, verb: Any, sentence: Sentence) -> bool:
     """The speaker is in what they report ("she had asked Vik", "We talked about ...", "their
-    talks") or tells it to a side ("Basescu told the delegation ..."): a party after all.
+    talks"), is the side the report lacks ("said the talks with Brekke were frank": one side
+    named), or tells it to a side ("Basescu told the delegation ..."): a party after all.
     """
     if any(t.lower_ in PERSONAL for t in reported.subtree):
         return True
     sides = [s for s in sentence.spans if s.label in ("PERSON", "TITLE", "ORG")]
+    triggers = [
+        span.root
+        for a, b in sentence.trigger_at
+        if (span := verb.doc.char_span(a, b, alignment_mode="expand")) is not None
+        and _within(reported, span.root.idx)
+    ]
+    if not any(len([t for t in arguments(g) if _within(reported, t.idx)]) >= 2 for g in triggers):
+        return True  # "said the talks with Brekke were frank": the other side is the speaker
     listeners = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c is not reported]
     return any(s.start <= sentence.start + c.idx < s.end for c in listeners for s in sides)
 

@@ -26,8 +26,8 @@ Tense = Literal["held", "scheduled"]
 
 @dataclass(frozen=True)
 class Hints:
-    """The tense and place the parse gives a trigger sentence's meeting (None: not stated);
-    see `clauses`.
+    """What the parse gives a trigger sentence's meeting (see `clauses`): its tense and place
+    (None: not stated), whether it is stated plainly, and the side meeting the others in turn.
     """
 
     tense: Tense | None = None
