@@ -132,7 +132,7 @@ def test_the_tension_answer_becomes_the_briefings_grounded_tensions() -> None:
     tension = plan(ARTICLE).tensions
     assert tension is not None
     first = tension.sentences[0].text
-    issue = " ".join(first.split()[1:3]).strip(",.")
+    issue = first.split()[1].strip(",.")  # a word of the sentence: a phrase of its own
     reply = {"tensions": [{"evidence": "t1", "parties": list(tension.parties[:2]), "issue": issue}]}
     briefing = summarize_staged(ARTICLE, FakeBackend([_answer({}, {}), reply]))
     [found] = briefing.tensions

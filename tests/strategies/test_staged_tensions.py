@@ -11,7 +11,14 @@ from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
 from summarizer.strategies.staged import plan
 from summarizer.strategies.staged.questions import build_messages
-from summarizer.strategies.staged.tensions import found_tensions, tension_messages, tension_model
+from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.tensions import (
+    ISSUE_CHARS,
+    found_tensions,
+    issue_phrase,
+    tension_messages,
+    tension_model,
+)
 
 TEXT = (
     "Pyongyang rejected Washington's demand for denuclearization on Monday, state media said. "
@@ -84,3 +91,66 @@ def test_one_issue_of_one_sentence_is_one_tension() -> None:
     )  # fmt: skip
     found = found_tensions(answer, ask, article.text)  # type: ignore[arg-type]
     assert [t.parties for t in found] == [first]
+
+
+def _sentence(text: str, start: int = 0) -> Sentence:
+    return Sentence(start, start + len(text), text)
+
+
+def test_an_issue_cut_at_the_length_limit_runs_on_to_the_end_of_its_noun_phrase() -> None:
+    text = (
+        "Ottawa objects to the pending U.S. rule that forces every traveller crossing the "
+        "Canada-U.S. border to carry a passport."
+    )
+    issue = "pending U. S. rule that forces every traveller crossing the"
+    assert len(issue) >= ISSUE_CHARS - 1  # where the answer's length limit stops it
+    phrase, where = issue_phrase(issue, _sentence(text), ())
+    assert phrase == "pending U.S. rule that forces every traveller crossing the Canada-U.S. border"
+    assert where.text == text
+    short = issue_phrase("pending U. S. rule", _sentence(text), ())[0]
+    assert short == "pending U.S. rule"  # a finished answer is not run on
+
+
+def test_the_sentence_that_holds_the_issue_is_its_evidence() -> None:
+    marked = _sentence("Mosques across Turkey broadcast prayers for Palestinians on Monday.")
+    other = _sentence(
+        "Protesters massed in front of Israel's consulate against police raids at the mosque.", 80
+    )
+    phrase, where = issue_phrase("police raids at the mosque", marked, (marked, other))
+    assert (phrase, where) == ("police raids at the mosque", other)
+
+
+def test_an_issue_does_not_end_on_a_function_word_or_carry_stray_marks() -> None:
+    sentence = _sentence(
+        "Trump levied 25% tariffs on steel and aluminum exports to the U.S. on Wednesday."
+    )
+    assert issue_phrase("tariffs on steel and aluminum exports to the", sentence, ())[0] == (
+        "tariffs on steel and aluminum exports"
+    )
+    quoted = _sentence("The group kept acting as a “megaphone for democracy.”")
+    assert issue_phrase("acting as a megaphone for democracy", quoted, ())[0] == (
+        "acting as a megaphone for democracy"
+    )
+    # not the sentence's words (the model's own wording): its words, without the JSON it left
+    assert (
+        issue_phrase("impression of the internet},", sentence, ())[0]
+        == "impression of the internet"
+    )
+
+
+def test_one_issue_of_one_sentence_marked_twice_is_one_tension() -> None:
+    text = (
+        "Washington warned Pyongyang on Monday that talks would not resume soon. "
+        "The United Nations is considering sanctions against North Korea, diplomats said."
+    )
+    questions = plan(Article(text=text))
+    assert questions.tensions is not None and len(questions.tensions.sentences) == 2
+    ask = questions.tensions
+    model = tension_model(ask)
+    first = {"evidence": "t1", "parties": ["North Korea", "United States"], "issue": "sanctions"}
+    again = {"evidence": "t2", "parties": ["North Korea", "United Nations"], "issue": "sanctions"}
+    answer = model.model_validate({"tensions": [first, again]})
+    found = found_tensions(answer, ask, questions.article.text)
+    assert [(t.parties, t.evidence) for t in found] == [
+        (["North Korea", "United States"], [ask.sentences[1].text])
+    ]
