@@ -11,11 +11,13 @@ from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
 from summarizer.strategies.staged import plan
 from summarizer.strategies.staged.questions import build_messages
-from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.spans import Sentence, Span
 from summarizer.strategies.staged.tensions import (
     ISSUE_CHARS,
+    TensionAsk,
     found_tensions,
     issue_phrase,
+    sides,
     tension_messages,
     tension_model,
 )
@@ -154,3 +156,18 @@ def test_one_issue_of_one_sentence_marked_twice_is_one_tension() -> None:
     assert [(t.parties, t.evidence) for t in found] == [
         (["North Korea", "United States"], [ask.sentences[1].text])
     ]
+
+
+def test_sides_are_the_parties_that_name_a_side_each_once() -> None:
+    text = "Syria's Bashar al-Assad fell as the Middle East watched, Sandoran and DPRK media said."
+    spans = tuple(
+        Span(name, text.index(name), text.index(name) + len(name), label)
+        for name, label in [("Syria", "GPE"), ("Bashar al-Assad", "PERSON"),
+                            ("Middle East", "LOC"), ("Sandoran", "NORP"), ("DPRK", "ORG")]
+    )  # fmt: skip
+    listed = ("Syria", "Bashar", "Middle", "Sandora", "Sandoran", "Dubai-based", "DPRK")
+    ask = TensionAsk((Sentence(0, len(text), text, spans=spans),), listed)
+    assert sides(["Syria", "Bashar"], ask) == []  # a word of a person's name is no side
+    assert sides(["Middle", "Syria", "Dubai-based"], ask) == []  # nor a piece or a modifier
+    assert sides(["Sandora", "Sandoran"], ask) == []  # a country and its nationality: one side
+    assert sides(["Sandoran", "DPRK", "Syria"], ask) == ["Sandora", "North Korea", "Syria"]

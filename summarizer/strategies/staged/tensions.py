@@ -6,8 +6,10 @@ and the organizations and bodies spaCy finds. The sentences asked about are thos
 two or more of those parties (co-mention, no phrase list), at most `MAX_SENTENCES`, marked
 `[t1]`, `[t2]`, ... The model answers up to `MAX_TENSIONS` tensions: the sentence that states
 it (an enum of the marks), two or more parties (enums), and the issue in a few words. Code
-keeps an issue only when every word of it is the article's; the evidence is the marked
-sentence, verbatim. No sentence naming two parties: no call, no invented tension.
+keeps an issue only when every word of it is the article's, writes it as a phrase of the
+asked sentence that holds it (`issue_phrase`; that sentence, verbatim, is the evidence), and
+keeps the parties that name two sides at least (`sides`). No sentence naming two parties: no
+call, no invented tension.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ MAX_PARTIES = 10
 MAX_SENTENCES = 6
 ISSUE_CHARS = 60
 MIN_ORG_CHARS = 3
+MIN_STEM = 5  # letters a country's name shares with its nationality word
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,9 @@ def tension_model(ask: TensionAsk) -> type[BaseModel]:
 
 
 def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[TensionDraft]:
-    """The answer's tensions with two distinct parties and an issue in the article's words,
+    """The answer's tensions with two sides (`sides`) and an issue in the article's words,
     the issue put as a phrase of the sentence that holds it (`issue_phrase`), which is its
-    evidence; one per set of parties and one per issue of one sentence (the first: a small
+    evidence; one per set of sides and one per issue of one sentence (the first: a small
     model lists one dispute again with other parties of the same sentence).
     """
     by_mark = dict(zip(marks(ask), ask.sentences, strict=True))
@@ -123,8 +126,8 @@ def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[Ten
     out: list[TensionDraft] = []
     seen: set[object] = set()
     for item in getattr(answer, "tensions", []):
-        parties = list(dict.fromkeys(item.parties))
-        if len(parties) < 2 or not _grounded(_spaced(item.issue), known):
+        parties = sides(list(dict.fromkeys(item.parties)), ask)
+        if not parties or not _grounded(_spaced(item.issue), known):
             continue
         issue, sentence = issue_phrase(item.issue, by_mark[item.evidence], ask.sentences)
         keys = {frozenset(parties), (sentence.start, fold(issue))}
@@ -133,6 +136,41 @@ def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[Ten
         seen |= keys
         out.append(TensionDraft(parties=parties, issue=issue, evidence=[sentence.text]))
     return out
+
+
+def sides(parties: list[str], ask: TensionAsk) -> list[str]:
+    """The sides `parties` name, each once; none unless two at least (a tension is between
+    sides). A party listed under two names is one side: a single-word name of a country is
+    the country ("DPRK" is North Korea), a nationality word of a country listed too is that
+    country ("Sandoran" is "Sandora": the listed country of an invented story). A word the
+    list took from inside a longer name of the asked sentences ("Bashar" of "Bashar
+    al-Assad", "Middle" of "Middle East") or a modifier ("Dubai-based", "Mexican-") is no side.
+    """
+    names = {fold(span.text) for sentence in ask.sentences for span in sentence.spans}
+    found = [_side(p, ask.parties, names) for p in parties]
+    out = list(dict.fromkeys(s for s in found if s))
+    return out if len(out) >= 2 else []
+
+
+def _side(party: str, listed: tuple[str, ...], names: set[str]) -> str | None:
+    """The side `party` names (see `sides`), or None when it names none."""
+    country = places.country_named(party)
+    if country == party or (country and len(party.split()) == 1):
+        return country
+    stems = [p for p in listed if p != party and _nationality_of(party, p)]
+    if stems:
+        return min(stems, key=len)
+    if "-" in party and not party.rsplit("-", 1)[1][:1].isupper():
+        return None  # a modifier: "Dubai-based", "Mexican-" (of "Mexican- and Canadian-made")
+    key = fold(party)
+    inside = re.compile(rf"(?<!\w){re.escape(key)}(?!\w)")
+    return None if key not in names and any(inside.search(n) for n in names) else party
+
+
+def _nationality_of(word: str, country: str) -> bool:
+    """`word` is `country` and an ending of up to three letters ("Kharzani", "Kharzan")."""
+    a, b = fold(country), fold(word)
+    return len(a) >= MIN_STEM and " " not in b and b.startswith(a) and len(b) - len(a) <= 3
 
 
 def _spaced(issue: str) -> str:
