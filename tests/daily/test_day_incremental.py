@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import EXAMPLES
 
 from summarizer.backends.openai import OpenAIBackend
 from summarizer.daily import record
@@ -59,11 +57,9 @@ def _stopped_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the example articles (no feed), to change."""
-    into = tmp_path / "in"
-    shutil.copytree(EXAMPLES, into, ignore=shutil.ignore_patterns("*.xml"))
-    return into
+def folder(examples_copy: Path) -> Path:
+    """The example articles' copy (tests/daily/conftest.py), to change."""
+    return examples_copy
 
 
 def _run(

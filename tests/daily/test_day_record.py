@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -37,11 +36,9 @@ NEW = "Officials in Lima said a date for the next meeting had not been set."
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A copy of the example articles (no feed), to edit."""
-    into = tmp_path / "in"
-    shutil.copytree(EXAMPLES, into, ignore=shutil.ignore_patterns("*.xml"))
-    return into
+def folder(examples_copy: Path) -> Path:
+    """The example articles' copy (tests/daily/conftest.py), to change."""
+    return examples_copy
 
 
 def _run(
