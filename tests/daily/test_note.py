@@ -251,7 +251,7 @@ def test_cleaned_is_clean_all_and_copies_nothing_without_a_control_character() -
             assert cleaned(digest) == clean_all(digest) != digest, repr(char)
     alarm = _digest(model="a\\b\\f\\u0001")  # escaped backslashes: the slow way, same result
     assert cleaned(alarm) == alarm
-    plain = _digest(model='Erdoğan\u2028 “gpt” \\ \u00a0 é\t\n')  # no control character
+    plain = _digest(model="Erdoğan\u2028 “gpt” \\ \u00a0 é\t\n")  # no control character
     assert cleaned(plain) is plain
 
 
