@@ -1,4 +1,6 @@
-"""The daily run's rate limits: requests and tokens per minute over a sliding window."""
+"""The daily run's pacing: rate limits (requests and tokens per minute over a sliding window)
+and the turns a long job on the event loop gives to the rest of the run.
+"""
 
 from __future__ import annotations
 
@@ -48,3 +50,17 @@ class RateLimiter:
 def estimate_tokens(article: Article) -> int:
     """A rough token count of one request, for the token-per-minute limit."""
     return len(article.text) // 4 + PROMPT_TOKENS + COMPLETION_TOKENS
+
+
+class Turns:
+    """`await turn()` between steps of a long job on the event loop: once `every` seconds
+    have passed since the last turn, the loop runs whatever else is ready first.
+    """
+
+    def __init__(self, every: float = 0.001) -> None:
+        self.every, self.since = every, time.perf_counter()
+
+    async def __call__(self) -> None:
+        if time.perf_counter() - self.since >= self.every:
+            await asyncio.sleep(0)
+            self.since = time.perf_counter()

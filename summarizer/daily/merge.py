@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pydantic import Field
 from rapidfuzz import fuzz
 
-from summarizer.pipeline import names
+from summarizer.pipeline import names, people
 from summarizer.schema import (
     Briefing,
     Location,
@@ -116,12 +116,12 @@ class _Meetings:
     """`merge_meetings` one briefing at a time: a report joins the first group all of whose
     members it matches. Only groups holding someone who is the same person as one of its
     participants can match (a shared side is required), so only those are tried;
-    `names.People` finds them without comparing all.
+    `people.People` finds them without comparing all.
     """
 
     def __init__(self) -> None:
         self.groups: list[_Group] = []
-        self.people = names.People()
+        self.people = people.People()
         self.groups_of: defaultdict[int, set[int]] = defaultdict(set)  # person id -> groups
 
     def add(self, ref: SourceRef, briefing: Briefing) -> None:

@@ -26,8 +26,8 @@ their note lines rendered, in short slices on the event loop, while the entries 
 that record, started first, are asked about; the merge then goes on from there. The files
 are those a run without the record writes, byte for byte (`DATE.jsonl` is in entry order).
 Both are short runs: the garbage collector leaves the objects older than the run alone
-meanwhile (`_old_objects_frozen`). Extra files (`DailyConfig.pages`, e.g. an HTML page) are
-rendered from the digest and results, written like the note, and recorded with it.
+meanwhile (`daily.recorded.old_objects_frozen`). Extra files (`DailyConfig.pages`, e.g. an
+HTML page) are rendered from the digest and results, written like the note, and recorded with it.
 
 An article without a publication date is taken as published on the run's date.
 Extraction goes through `service.Briefer` (cache keys, restamped hits) and one async function,
@@ -41,29 +41,37 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
-import gc
-import time
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from summarizer.backends.base import Backend
-from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, add_costs, cost_usd, price_for
+from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, cost_usd, price_for
 from summarizer.daily import record
 from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
-from summarizer.daily.limits import estimate_tokens
-from summarizer.daily.merge import DayMerge, SourceRef, merge_meetings, merge_tensions
+from summarizer.daily.limits import Turns, estimate_tokens
+from summarizer.daily.merge import DayMerge
 from summarizer.daily.note import (
     ArticleInfo,
     Digest,
-    FailedArticle,
     digest_json,
     note_lines,
     render_note,
 )
-from summarizer.daily.outputs import DayFiles, JsonlWriter, atomic_write, is_own_note, write_note
+from summarizer.daily.outputs import DayFiles, JsonlWriter, is_own_note
+from summarizer.daily.recorded import (
+    day_inputs,
+    from_record,
+    old_objects_frozen,
+    record_day,
+    write_day,
+)
+from summarizer.daily.report import EXIT_FAILURES as EXIT_FAILURES  # re-exported
+from summarizer.daily.report import EXIT_OK as EXIT_OK  # re-exported
+from summarizer.daily.report import DailyReport as DailyReport  # re-exported
+from summarizer.daily.report import article_info, build_digest, source_ref
 from summarizer.errors import ConfigError, ModelError, OutputError, SummarizerError
 from summarizer.inputs.sources import Entry
 from summarizer.pipeline.article import Article
@@ -188,7 +196,7 @@ class DailyRun:
             async with asyncio.timeout(FIRST_AHEAD):
                 await self._off.wait()
         texts = await asyncio.to_thread(self._texts, entries, recorded) if self.config.pages else {}
-        found, briefings, turn = {}, {}, _Turns()
+        found, briefings, turn = {}, {}, Turns()
         for i, line in sorted(recorded.items()):
             await turn()
             try:
@@ -204,7 +212,7 @@ class DailyRun:
         while (i := len(infos)) in found:  # numbered as `build_digest` will
             await turn()
             merge.add(source_ref(i + 1, briefings[i]), briefings[i])
-            infos.append(_info(i + 1, found[i], briefings[i], self))
+            infos.append(article_info(i + 1, found[i], briefings[i], self))
         for meeting in merge.combining():  # now, not after the new entries' calls
             await turn()
             note_lines([meeting], self.note_lines)
@@ -293,20 +301,6 @@ class DailyRun:
             return briefing
 
 
-class _Turns:
-    """`await turn()` between steps of a long job on the event loop: once `every` seconds
-    have passed since the last turn, the loop runs whatever else is ready first.
-    """
-
-    def __init__(self, every: float = 0.001) -> None:
-        self.every, self.since = every, time.perf_counter()
-
-    async def __call__(self) -> None:
-        if time.perf_counter() - self.since >= self.every:
-            await asyncio.sleep(0)
-            self.since = time.perf_counter()
-
-
 def _timed_out(seconds: float | None) -> str:
     return (
         f"timed out after {seconds:g} s (the per-article deadline; raise it with "
@@ -333,58 +327,7 @@ async def _aclose(backend: Backend) -> None:
         await aclose()
 
 
-# --- after the run: digest, note, files ------------------------------------------------------
-
-EXIT_OK = 0
-EXIT_FAILURES = 4  # the run completed, but some articles failed (listed in the note)
-
-
-@dataclass(frozen=True, repr=False)
-class DailyReport:
-    """What a run produced and where it was written.
-
-    `kept_previous` is set (to how many briefed articles they hold) when the day's files
-    were kept because this run briefed fewer with some failed; then nothing was written.
-    `from_record`: the day was answered from its record (`daily.record`): the files are the
-    recorded ones, byte for byte; `digest` is theirs as this run saw it (every article
-    cached, no tokens spent) and `results` is empty (no article was loaded or briefed).
-    """
-
-    digest: Digest
-    note: str
-    note_path: Path
-    results: list[ArticleResult]
-    kept_previous: int | None = None
-    from_record: bool = False
-    pages: dict[str, Path] = field(default_factory=dict)  # where each of `config.pages` went
-
-    def __repr__(self) -> str:
-        # Short: `asyncio.run` reprs the result it returns (twice, restoring the SIGINT
-        # handler); the full one, every article and briefing, took ~0.2 s at 500 articles.
-        done = len(self.digest.articles)
-        return f"DailyReport({self.note_path}, {done} briefed, {len(self.digest.failed)} failed)"
-
-    @property
-    def kept_edited_note(self) -> bool:
-        """True when the user's edited note was kept and ours went to `.new.md`."""
-        return self.note_path.name.endswith(".new.md")
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every article was briefed, 4 when some failed (or the files were kept)."""
-        return EXIT_FAILURES if self.digest.failed else EXIT_OK
-
-    def kept_line(self) -> str:
-        """The one line saying the previous files were kept ('' when they were replaced)."""
-        if self.kept_previous is None:
-            return ""
-        d = self.digest
-        first = d.failed[0].error if d.failed else "none"
-        return (
-            f"kept the previous {d.date.isoformat()}.md, .jsonl and .digest.json "
-            f"({self.kept_previous} briefed): this run briefed {len(d.articles)} and "
-            f"{len(d.failed)} failed (first: {first}) — fix the failures and run again"
-        )
+# --- after the run: digest, note, files (`daily.report`) --------------------------------------
 
 
 async def run_daily(
@@ -406,13 +349,13 @@ async def run_daily(
                 backend, config, cache=cache, extract_fn=extract_fn, on_done=on_done,
                 jsonl=files.writer,
             )  # fmt: skip
-            day = await _day_inputs(entries, run) if cache is not None else None
+            day = await day_inputs(entries, run) if cache is not None else None
             where = record.slot(config.out, config.day.isoformat())
             known = record.recorded(cache, where) if cache is not None and day else None
             same = day is not None and known is not None and known.base == day.base
-            with _old_objects_frozen(same):  # a short run: from the record, or mostly
+            with old_objects_frozen(same):  # a short run: from the record, or mostly
                 if day and known and known.key == day.key:
-                    hit = _from_record(known, files, force=config.force)
+                    hit = from_record(known, files, force=config.force)
                     if hit is not None:
                         return hit
                 try:
@@ -443,134 +386,7 @@ async def _run_day(
         return DailyReport(digest, note, files.note, results, kept_previous=previous)
     outputs = {".digest.json": digest_json(digest), ".md": note}
     outputs |= {s: page(digest, results) for s, page in run.config.pages.items()}
-    paths = _write(files, outputs, force=run.config.force)
+    paths = write_day(files, outputs, force=run.config.force)
     if run.cache is not None and day is not None and not digest.failed:
-        _record(run.cache, where, day, files, outputs)
+        record_day(run.cache, where, day, files, outputs)
     return DailyReport(digest, note, paths.pop(".md"), results, pages=paths)
-
-
-@contextlib.contextmanager
-def _old_objects_frozen(on: bool) -> Iterator[None]:
-    """With `on` (the day's record was made with the same settings and code: the run is
-    answered from it or takes the entries it holds from it, usually most, and allocates some
-    50,000 objects: the recorded digest or briefings, their merge and note lines), the garbage
-    collector leaves the objects that existed before alone (`gc.freeze`): one full pass over
-    the process's heap (the gazetteer, the clients, the caller's own objects) cost 160-280 ms,
-    as much as the rest of the run. They go back at the end (`gc.unfreeze`), to be collected
-    as before; the run's own garbage is collected as usual. Not when something else froze
-    objects already (unfreezing would thaw those too).
-    """
-    if not on or gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-async def _day_inputs(entries: list[Entry], run: DailyRun) -> record.DayInputs | None:
-    """The day's key: every entry, and every setting that changes the files (not the folder,
-    concurrency, rate limits, --force or the deadline: a record is made only with no failure).
-    """
-    skip = {"out", "concurrency", "rpm", "tpm", "force", "article_timeout"}
-    options = {
-        f.name: getattr(run.config, f.name) for f in fields(run.config) if f.name not in skip
-    } | {"pages": sorted(run.config.pages)}  # their code: in the code stamp
-    settings = {"options": options, "strategy": run.briefer.identity,
-                "backend": run.briefer.fingerprint}  # fmt: skip
-    key_of = lambda article: run.briefer.key(run.dated(article))  # noqa: E731
-    return await record.day_inputs(entries, key_of, settings, run.config.article_timeout)
-
-
-def _write(files: DayFiles, outputs: dict[str, str], *, force: bool) -> dict[str, Path]:
-    """The run's JSONL, the digest, the pages, then the note; where each went."""
-    files.commit_jsonl()
-    atomic_write(files.digest, outputs[".digest.json"])
-    pages = {s: t for s, t in outputs.items() if s not in (*record.DATA, record.NOTE)}
-    day = files.day.isoformat()
-    paths = {s: write_note(files.note.with_name(day + s), t, force=force) for s, t in pages.items()}
-    return paths | {".md": write_note(files.note, outputs[".md"], force=force)}
-
-
-def _record(
-    cache: Cache, where: str, day: record.DayInputs, files: DayFiles, outputs: dict[str, str]
-) -> None:
-    """Keep the files just written as the day's record (not when the JSONL cannot be read
-    back as UTF-8: then the next run is simply not answered from a record).
-    """
-    try:
-        jsonl = files.jsonl.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return
-    record.store(cache, where, day, {".jsonl": jsonl} | outputs)
-
-
-def _from_record(known: record.DayRecord, files: DayFiles, *, force: bool) -> DailyReport | None:
-    """Write the recorded files back and report the day as this run saw it (all cached)."""
-    try:
-        digest = Digest.model_validate_json(known.files[".digest.json"])
-    except ValidationError:
-        return None
-    paths = record.write_back(known, files.note, force=force)
-    articles = [a.model_copy(update={"cached": True}) for a in digest.articles]
-    seen = {"articles": articles, "usage": Usage(), "cost_usd": add_costs([0.0] * len(articles))}
-    note = known.files[record.NOTE]
-    view = digest.model_copy(update=seen)
-    return DailyReport(view, note, paths.pop(".md"), [], from_record=True, pages=paths)
-
-
-def source_ref(n: int, briefing: Briefing) -> SourceRef:
-    """The briefing as the note's source number `n`."""
-    return SourceRef(n=n, title=briefing.source.title, url=briefing.source.url)
-
-
-def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
-    """Number the briefed articles, merge their meetings and tensions (going on from the
-    run's `premerged`, when it has one), total the cost.
-    """
-    done = [(r, r.briefing) for r in results if r.briefing is not None]
-    refs = [(source_ref(n, b), b) for n, (_, b) in enumerate(done, 1)]
-    articles = [_info(ref.n, r, b, run) for (ref, b), (r, _) in zip(refs, done, strict=True)]
-    failed = [_failure(r) for r in results if r.briefing is None]
-    cost = add_costs([r.cost for r in results])
-    model = run.backend.model
-    if run.premerged is not None:
-        merge = run.premerged.resume(refs)
-        meetings, tensions = merge.meetings(), merge.tensions()
-    else:
-        meetings, tensions = merge_meetings(refs), merge_tensions(refs)
-    return Digest(
-        date=run.config.day,
-        model=model,
-        prompt_hash=run.prompt_hash,
-        strategy=run.strategy,
-        meetings=meetings,
-        tensions=tensions,
-        articles=articles,
-        failed=failed,
-        usage=sum((r.usage for r in results), Usage()),
-        cost_usd=cost,
-        cost_note=None if run.price else f"no price known for model {model!r}; see --price-table",
-    )
-
-
-def _info(n: int, r: ArticleResult, b: Briefing, run: DailyRun) -> ArticleInfo:
-    usage = b.provenance.usage
-    return ArticleInfo(
-        n=n,
-        title=b.source.title,
-        url=b.source.url,
-        published=b.source.published,
-        origin=r.entry.origin,
-        cached=r.cached,
-        usage=usage,
-        cost_usd=cost_usd(usage, run.price),
-    )
-
-
-def _failure(r: ArticleResult) -> FailedArticle:
-    title = r.article.title if r.article else r.entry.title
-    url = r.article.url if r.article else r.entry.url
-    return FailedArticle(origin=r.entry.origin, title=title, url=url, error=r.error or "failed")

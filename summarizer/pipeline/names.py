@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from summarizer.schema import Participant
 from summarizer.text.fold import fold, name_in_article
@@ -162,7 +161,7 @@ def _key(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _split(name: str) -> tuple[tuple[str, ...], str]:
+def split_name(name: str) -> tuple[tuple[str, ...], str]:
     """(given names, surname) of a name, folded, honorifics stripped."""
     words = [k for k in (_key(w) for w in strip_honorifics(name).split()) if k]
     return (tuple(words[:-1]), words[-1]) if words else ((), "")
@@ -245,7 +244,7 @@ def _dedupe(names: list[str], exclude: str) -> list[str]:
 
 def _canonical(p: Participant, forms: list[Form], article: str) -> Participant:
     assert p.name is not None
-    given, surname = _split(p.name)
+    given, surname = split_name(p.name)
     if not surname:
         return p
     candidates = _candidates(surname, given, forms)
@@ -280,8 +279,8 @@ def same_person(a: Participant, b: Participant) -> bool:
         return a.name is None and b.name is None and _same_body(a, b)
     if {fold(x) for x in [a.name, *a.aliases]} & {fold(x) for x in [b.name, *b.aliases]}:
         return True
-    (given_a, sur_a), (given_b, sur_b) = _split(a.name), _split(b.name)
-    if fuzz.ratio(_full(a.name), _full(b.name)) >= SAME_PERSON_RATIO or _ends(a.name, b.name):
+    (given_a, sur_a), (given_b, sur_b) = split_name(a.name), split_name(b.name)
+    if fuzz.ratio(full_key(a.name), full_key(b.name)) >= SAME_PERSON_RATIO or _ends(a.name, b.name):
         return True
     return surname_match(sur_a, sur_b, SAME_PERSON_RATIO) and _given_compatible(
         given_a, given_b, SAME_PERSON_RATIO
@@ -292,12 +291,12 @@ def _ends(a: str, b: str) -> bool:
     """One name of two or more words is how the other, fuller one ends: the same person under
     a multi-word surname ("Lula da Silva" of "Luiz Inacio Lula da Silva", "de la Cruz").
     """
-    short, full = sorted((_full(a).split(), _full(b).split()), key=len)
+    short, full = sorted((full_key(a).split(), full_key(b).split()), key=len)
     return 2 <= len(short) < len(full) and full[-len(short) :] == short
 
 
 @functools.lru_cache(maxsize=4096)
-def _full(name: str) -> str:
+def full_key(name: str) -> str:
     return fold(strip_honorifics(name))
 
 
@@ -331,81 +330,3 @@ def dedupe_participants(participants: list[Participant]) -> list[Participant]:
         else:
             merged[k] = _merge(merged[k], p)
     return merged
-
-
-Identity = tuple[str | None, tuple[str, ...], str | None, str | None]
-
-
-def identity(p: Participant) -> Identity:
-    """The fields `same_person` reads: participants with equal identities match alike."""
-    return p.name, tuple(p.aliases), p.organization, p.title
-
-
-class People:
-    """Participants seen so far, and who is `same_person` as whom, for many comparisons.
-
-    Each distinct participant is compared once, and only with those it could match: a shared
-    folded name or alias, surname (or part of a hyphenated one), organization or title, or a
-    similar full name or surname (rapidfuzz, below the match ratio). Exactly `same_person`.
-    """
-
-    def __init__(self) -> None:
-        self._ids: dict[Identity, int] = {}
-        self._people: list[Participant] = []
-        self._matches: list[set[int]] = []
-        self._blocks: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
-        self._fulls: dict[int, str] = {}
-        self._surnames: dict[int, str] = {}
-
-    def id(self, p: Participant) -> int:
-        """A number for `p`'s identity; a new one is matched against everyone seen."""
-        key = identity(p)
-        found = self._ids.get(key)
-        if found is None:
-            found = self._ids[key] = len(self._people)
-            self._add(found, p)
-        return found
-
-    def matches(self, p: Participant) -> set[int]:
-        """The ids of every participant seen that is the same person as `p` (maybe itself)."""
-        return self._matches[self.id(p)]
-
-    def same(self, a: Participant, b: Participant) -> bool:
-        """`same_person(a, b)`, from the table (`same_person` is symmetric)."""
-        return self.id(b) in self.matches(a)
-
-    def _add(self, new: int, p: Participant) -> None:
-        self._people.append(p)
-        self._matches.append(set())
-        for i in self._candidates(new, p):
-            if same_person(p, self._people[i]):
-                self._matches[new].add(i)
-                self._matches[i].add(new)
-
-    def _candidates(self, new: int, p: Participant) -> set[int]:
-        found = {new}
-        for block in _blocks(p):
-            found |= self._blocks[block]
-            self._blocks[block].add(new)
-        if p.name is not None:
-            full, surname = _full(p.name), _split(p.name)[1]
-            found |= _similar(full, self._fulls) | _similar(surname, self._surnames)
-            self._fulls[new], self._surnames[new] = full, surname
-        return found
-
-
-def _blocks(p: Participant) -> set[tuple[str, str]]:
-    """Exact keys two matching participants share (the fuzzy matches are found apart)."""
-    if p.name is None:
-        return {(kind, fold(x)) for kind, x in (("org", p.organization), ("title", p.title)) if x}
-    surname = _split(p.name)[1]
-    parts = [part for part in surname.split("-") if len(part) >= 3]
-    found = {("name", fold(x)) for x in [p.name, *p.aliases]}
-    return found | {("surname", x) for x in [surname, *parts]}
-
-
-def _similar(text: str, seen: dict[int, str]) -> set[int]:
-    """Ids whose text is near `text`: a superset of those at `SAME_PERSON_RATIO` or above."""
-    cutoff = SAME_PERSON_RATIO - 5
-    hits = process.extract(text, seen, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None)
-    return {i for _, _, i in hits}

@@ -20,7 +20,7 @@ import pytest
 
 from summarizer.backends.openai import OpenAIBackend
 from summarizer.daily import record
-from summarizer.daily import run as daily
+from summarizer.daily import report as day_report
 from summarizer.daily.merge import DayMerge
 from summarizer.daily.run import DailyConfig, DailyReport, DailyRun, run_daily
 from summarizer.inputs.sources import Entry, discover
@@ -176,8 +176,8 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
         return merge
 
     monkeypatch.setattr(DayMerge, "resume", spied)
-    monkeypatch.setattr(daily, "merge_meetings", _never)
-    monkeypatch.setattr(daily, "merge_tensions", _never)
+    monkeypatch.setattr(day_report, "merge_meetings", _never)
+    monkeypatch.setattr(day_report, "merge_tensions", _never)
 
     def counted(entry: Entry) -> Entry:
         def load() -> Any:
