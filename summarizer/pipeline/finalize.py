@@ -146,18 +146,16 @@ def same_meeting(a: MeetingMention, b: MeetingMention) -> bool:
         return False
     if a.status != b.status and "unknown" not in (a.status, b.status):
         return False
-    if (
-        _day_parts(a.when_text)
-        and _day_parts(b.when_text)
-        and not (_day_parts(a.when_text) & _day_parts(b.when_text))
-    ):
+    parts_a, parts_b = _day_parts(a.when_text), _day_parts(b.when_text)
+    if parts_a and parts_b and not parts_a & parts_b:
         return False  # "this morning" and "this afternoon": two meetings of one day
     small, large = sorted((a.participants, b.participants), key=len)
     return all(any(names.same_person(p, q) for q in large) for p in small)
 
 
 def _day_parts(when: str | None) -> set[str]:
-    """The parts of the day `when` names ("this morning" -> {"morning"}; "tonight" is night)."""
+    """The parts of the day `when` names ("this morning" -> {"morning"}; "tonight" and "night"
+    are the evening, "midday" is noon)."""
     found = set(_DAY_PART.findall(when.lower())) if when else set()
     return {_SAME_PART.get(w, w) for w in found}
 
