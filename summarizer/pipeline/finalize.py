@@ -155,7 +155,8 @@ def same_meeting(a: MeetingMention, b: MeetingMention) -> bool:
 
 def _day_parts(when: str | None) -> set[str]:
     """The parts of the day `when` names ("this morning" -> {"morning"}; "tonight" and "night"
-    are the evening, "midday" is noon)."""
+    are the evening, "midday" is noon).
+    """
     found = set(_DAY_PART.findall(when.lower())) if when else set()
     return {_SAME_PART.get(w, w) for w in found}
 
