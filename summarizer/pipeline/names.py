@@ -301,6 +301,12 @@ def full_key(name: str) -> str:
 
 
 def _same_body(a: Participant, b: Participant) -> bool:
+    """Same organization or title, unless they are of two countries or organizations ("the
+    Thai and the Cambodian military leaders", "the U.S. and the Russian ambassador").
+    """
+    for x, y in [(a.country, b.country), (a.organization, b.organization)]:
+        if x and y and fold(x) != fold(y):
+            return False
     pairs = [(a.organization, b.organization), (a.title, b.title)]
     return any(x and y and fold(x) == fold(y) for x, y in pairs)
 

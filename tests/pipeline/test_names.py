@@ -102,6 +102,19 @@ def test_same_person_by_alias_and_bodies() -> None:
     assert not same_person(body, a)
 
 
+def test_one_title_of_two_countries_or_bodies_is_two_sides() -> None:
+    """The same title under two countries ("the Thai and the Cambodian military leaders") or two
+    organizations is two sides; with one country, or none stated, it is one.
+    """
+    thai = Participant(title="military leaders", country="Thailand")
+    assert not same_person(thai, Participant(title="military leaders", country="Cambodia"))
+    assert same_person(thai, Participant(title="Military leaders", country="thailand"))
+    assert same_person(thai, Participant(title="military leaders"))
+    envoy = Participant(title="envoy", organization="EU")
+    assert not same_person(envoy, Participant(title="envoy", organization="African Union"))
+    assert len(dedupe_participants([thai, thai.model_copy(update={"country": "Cambodia"})])) == 2
+
+
 def test_dedupe_participants_merges_one_person() -> None:
     merged = dedupe_participants(
         [
