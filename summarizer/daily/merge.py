@@ -1,4 +1,4 @@
-"""Cross-article merge: the same meeting (or tension) reported by several articles appears once.
+"""Cross-article merge: the same meeting reported by several articles appears once.
 
 Two meetings are the same when all three hold:
 - participants: at least one side matches (`names.same_person`: name, alias, surname, fuzzy;
@@ -11,13 +11,11 @@ Merging unions participants (a title-only side joins the named person of the sam
 or title) and agenda items (fuzzy), keeps every quote with its source, and cites all
 sources. A field the sources disagree on (date, place, status) keeps every value under
 `conflicts`; the chosen status is the latest-published article's.
-Tensions merge when their parties match as sets (fuzzy) and their issues are similar
-(rapidfuzz token_set_ratio >= 70).
 
-Both merges are folds over the articles in source order (a report joins the first group it
-fits), so `DayMerge` can take them one at a time and give the day's merge after any prefix;
-`DayMerge.resume` goes on from a merge of the first articles of a day (the daily run merges a
-day's recorded articles while its new ones are asked about). Everything here is pure.
+The merge is a fold over the articles in source order (a report joins the first group it
+fits), so `Meetings` can take them one at a time (`daily.day_merge.DayMerge` does). The
+sources, cited quotes and fuzzy likeness here are shared with `daily.tensions`. Everything
+here is pure.
 """
 
 from __future__ import annotations
@@ -40,13 +38,11 @@ from summarizer.schema import (
     Quote,
     Status,
     Strict,
-    Tension,
     When,
 )
 from summarizer.text.fold import fold
 from summarizer.text.places import country_named
 
-ISSUE_RATIO = 70
 PARTY_RATIO = 85
 AGENDA_RATIO = 90
 PLACE_RATIO = 85
@@ -87,16 +83,6 @@ class MergedMeeting(Strict):
     )
 
 
-class MergedTension(Strict):
-    """One tension of the day, from one or more articles (Tension's fields, plus sources)."""
-
-    parties: list[str]
-    issue: str
-    description: str = ""
-    evidence: list[CitedQuote] = Field(default_factory=list)
-    sources: list[SourceRef]
-
-
 @dataclass
 class _Seen:
     """One meeting as reported by one article."""
@@ -112,7 +98,7 @@ class _Group:
     merged: MergedMeeting | None = None  # `_combine(members)`, until a member joins
 
 
-class _Meetings:
+class Meetings:
     """`merge_meetings` one briefing at a time: a report joins the first group all of whose
     members it matches. Only groups holding someone who is the same person as one of its
     participants can match (a shared side is required), so only those are tried;
@@ -148,7 +134,7 @@ class _Meetings:
 
 def merge_meetings(items: list[tuple[SourceRef, Briefing]]) -> list[MergedMeeting]:
     """Merge the meetings of all briefings (see the module docstring), first-seen order."""
-    fold = _Meetings()
+    fold = Meetings()
     for ref, briefing in items:
         fold.add(ref, briefing)
     return list(fold.result())
@@ -237,8 +223,8 @@ def _combine(members: list[_Seen]) -> MergedMeeting:
         status=_latest_status(members),
         format=_fill_format([m.format for m in meetings]),
         agenda=union_phrases([a for m in meetings for a in m.agenda]),
-        evidence=[_cite(q, s.ref.n) for s in members for q in s.meeting.evidence],
-        sources=_refs([m.ref for m in members]),
+        evidence=[cite(q, s.ref.n) for s in members for q in s.meeting.evidence],
+        sources=refs([m.ref for m in members]),
         conflicts=conflicts,
     )
 
@@ -322,7 +308,7 @@ def union_phrases(phrases: list[str]) -> list[str]:
     """Phrases without fuzzy duplicates (token_set_ratio >= 90); the longer wording wins."""
     kept: list[str] = []
     for phrase in (p.strip() for p in phrases):
-        k = next((k for k, x in enumerate(kept) if _similar(x, phrase, AGENDA_RATIO)), None)
+        k = next((k for k, x in enumerate(kept) if similar(x, phrase, AGENDA_RATIO)), None)
         if k is None and phrase:
             kept.append(phrase)
         elif k is not None and len(phrase) > len(kept[k]):
@@ -330,113 +316,16 @@ def union_phrases(phrases: list[str]) -> list[str]:
     return kept
 
 
-def _similar(a: str, b: str, ratio: int) -> bool:
+def similar(a: str, b: str, ratio: int) -> bool:
+    """Fuzzy likeness of two phrases: token_set_ratio of their folded forms >= `ratio`."""
     return fuzz.token_set_ratio(fold(a), fold(b)) >= ratio
 
 
-def _cite(quote: Quote, n: int) -> CitedQuote:
+def cite(quote: Quote, n: int) -> CitedQuote:
+    """`quote` as cited from the article numbered `n`."""
     return CitedQuote(text=quote.text, start=quote.start, end=quote.end, source=n)
 
 
-def _refs(refs: list[SourceRef]) -> list[SourceRef]:
-    return list({r.n: r for r in refs}.values())
-
-
-# --- tensions -------------------------------------------------------------------------------
-
-
-def merge_tensions(items: list[tuple[SourceRef, Briefing]]) -> list[MergedTension]:
-    """Merge tensions with matching parties and a similar issue, first-seen order."""
-    merged: list[MergedTension] = []
-    for ref, briefing in items:
-        _add_tensions(merged, ref, briefing)
-    return merged
-
-
-def _add_tensions(merged: list[MergedTension], ref: SourceRef, briefing: Briefing) -> None:
-    for tension in briefing.tensions:
-        k = next((k for k, m in enumerate(merged) if same_tension(m, tension)), None)
-        if k is None:
-            merged.append(_new_tension(tension, ref))
-        else:
-            merged[k] = _add_tension(merged[k], tension, ref)
-
-
-def same_tension(a: MergedTension | Tension, b: Tension) -> bool:
-    """Parties match as sets (one covers the other, fuzzy) and the issues are similar."""
-    cover_ab = all(any(_similar(x, y, PARTY_RATIO) for y in b.parties) for x in a.parties)
-    cover_ba = all(any(_similar(y, x, PARTY_RATIO) for x in a.parties) for y in b.parties)
-    return (cover_ab or cover_ba) and _similar(a.issue, b.issue, ISSUE_RATIO)
-
-
-def _new_tension(t: Tension, ref: SourceRef) -> MergedTension:
-    return MergedTension(
-        parties=list(t.parties),
-        issue=t.issue,
-        description=t.description,
-        evidence=[_cite(q, ref.n) for q in t.evidence],
-        sources=[ref],
-    )
-
-
-def _add_tension(m: MergedTension, t: Tension, ref: SourceRef) -> MergedTension:
-    parties = list(m.parties)
-    for party in t.parties:
-        if not any(_similar(party, p, PARTY_RATIO) for p in parties):
-            parties.append(party)
-    return m.model_copy(
-        update={
-            "parties": parties,
-            "description": m.description or t.description,
-            "evidence": m.evidence + [_cite(q, ref.n) for q in t.evidence],
-            "sources": _refs([*m.sources, ref]),
-        }
-    )
-
-
-# --- the day, one article at a time ---------------------------------------------------------
-
-
-class DayMerge:
-    """`merge_meetings` and `merge_tensions` of the articles added so far, in the order added.
-
-    `meetings()` and `tensions()` may be asked after any prefix; a meeting group no article
-    joined since is not combined again.
-    """
-
-    def __init__(self) -> None:
-        self.items: list[tuple[SourceRef, Briefing]] = []
-        self._meetings = _Meetings()
-        self._tensions: list[MergedTension] = []
-
-    def add(self, ref: SourceRef, briefing: Briefing) -> None:
-        """One more article, after those added before."""
-        self.items.append((ref, briefing))
-        self._meetings.add(ref, briefing)
-        _add_tensions(self._tensions, ref, briefing)
-
-    def meetings(self) -> list[MergedMeeting]:
-        """`merge_meetings(self.items)`."""
-        return list(self._meetings.result())
-
-    def combining(self) -> Iterator[MergedMeeting]:
-        """`meetings()` one at a time (each combined as it is reached)."""
-        return self._meetings.result()
-
-    def tensions(self) -> list[MergedTension]:
-        """`merge_tensions(self.items)`."""
-        return list(self._tensions)
-
-    def resume(self, items: list[tuple[SourceRef, Briefing]]) -> DayMerge:
-        """The merge of `items`: this one with the rest added when `items` starts with the
-        items it holds (the same sources, the very same briefings), else a new one.
-        """
-        held = len(self.items)
-        same = len(items) >= held and all(
-            ref == r and briefing is b
-            for (ref, briefing), (r, b) in zip(items, self.items, strict=False)
-        )
-        merge = self if same else DayMerge()
-        for ref, briefing in items[len(merge.items) :]:
-            merge.add(ref, briefing)
-        return merge
+def refs(sources: list[SourceRef]) -> list[SourceRef]:
+    """`sources` without repeats (one per article number; the last wins, first-seen order)."""
+    return list({r.n: r for r in sources}.values())

@@ -33,7 +33,8 @@ from markupsafe import Markup
 from pydantic import Field
 
 from summarizer.backends.cost import format_cost
-from summarizer.daily.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.daily.merge import MergedMeeting, SourceRef
+from summarizer.daily.tensions import MergedTension
 from summarizer.render import html
 from summarizer.render.markdown import escape_md, link_url, md_link
 from summarizer.schema import Participant, Strict, Usage

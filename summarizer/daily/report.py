@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.backends.cost import add_costs, cost_usd
-from summarizer.daily.merge import SourceRef, merge_meetings, merge_tensions
+from summarizer.daily.merge import SourceRef, merge_meetings
 from summarizer.daily.note import ArticleInfo, Digest, FailedArticle
+from summarizer.daily.tensions import merge_tensions
 from summarizer.schema import Briefing, Usage
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ With a cache, a day whose inputs and settings are unchanged since its last compl
 answered from its record (`daily.record`): the recorded files are written back, byte for
 byte, and nothing is loaded, briefed or merged. Otherwise, when only entries changed, those
 the record holds take their briefing from its `DATE.jsonl` line (not loaded, unless a page
-needs the text; no cache lookup), and the leading ones are merged (`merge.DayMerge`) and
+needs the text; no cache lookup), and the leading ones are merged (`day_merge.DayMerge`) and
 their note lines rendered, in short slices on the event loop, while the entries new since
 that record, started first, are asked about; the merge then goes on from there. The files
 are those a run without the record writes, byte for byte (`DATE.jsonl` is in entry order).
@@ -50,9 +50,9 @@ from pydantic import ValidationError
 from summarizer.backends.base import Backend
 from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, cost_usd, price_for
 from summarizer.daily import record
+from summarizer.daily.day_merge import DayMerge
 from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
 from summarizer.daily.limits import Turns, estimate_tokens
-from summarizer.daily.merge import DayMerge
 from summarizer.daily.note import (
     ArticleInfo,
     Digest,

@@ -21,7 +21,7 @@ import pytest
 from summarizer.backends.openai import OpenAIBackend
 from summarizer.daily import record
 from summarizer.daily import report as day_report
-from summarizer.daily.merge import DayMerge
+from summarizer.daily.day_merge import DayMerge
 from summarizer.daily.run import DailyConfig, DailyReport, DailyRun, run_daily
 from summarizer.inputs.sources import Entry, discover
 from summarizer.pipeline import finalize

@@ -4,17 +4,17 @@ import random
 
 from builders import briefing, meeting
 
+from summarizer.daily.day_merge import DayMerge
 from summarizer.daily.merge import (
-    DayMerge,
     SourceRef,
     dates_compatible,
     merge_meetings,
-    merge_tensions,
     places_compatible,
     same_meeting,
     sides_match,
     union_phrases,
 )
+from summarizer.daily.tensions import merge_tensions
 from summarizer.schema import (
     Briefing,
     Location,

@@ -8,7 +8,7 @@ from markdown_it.token import Token
 from rich.console import Console
 from rich.markdown import Markdown
 
-from summarizer.daily.merge import MergedMeeting, MergedTension, SourceRef
+from summarizer.daily.merge import MergedMeeting, SourceRef
 from summarizer.daily.note import (
     ArticleInfo,
     Digest,
@@ -20,6 +20,7 @@ from summarizer.daily.note import (
     render_note,
     split_meetings,
 )
+from summarizer.daily.tensions import MergedTension
 from summarizer.schema import Location, Participant, Status, Usage, When
 from summarizer.text.controls import clean_all, clean_controls
 
