@@ -103,7 +103,8 @@ def _place_from_data(mention: MeetingMention, article: str) -> None:
     """The gazetteer decides what a place is: a country is never a city ("in Azerbaijan" is
     the country), a city is a proper name, and a real city's country is the city's, not a
     participant's nationality ("talks in Jeddah" are in Saudi Arabia, "in Bonn" in Germany).
-    An unknown city (an invented one, a venue town the data lacks) keeps the stated country.
+    An unknown city (an invented one, a venue town the data lacks) keeps the stated country;
+    a known city is no country.
     """
     city = mention.city
     if city and places.is_country(city):
@@ -114,6 +115,8 @@ def _place_from_data(mention: MeetingMention, article: str) -> None:
         mention.country = places.city_country(city, article) or mention.country
     if mention.country and places.country_named(mention.country):
         mention.country = places.country_named(mention.country)
+    elif mention.country and places.city_country(mention.country, article):
+        mention.country = None  # a city given as the country ("Nairobi"): the model misread
 
 
 def _as_data(evidence: list[str], article: Article) -> str:

@@ -82,6 +82,13 @@ def test_places_are_decided_by_the_gazetteer() -> None:
     assert (bonn.city, bonn.country) == ("Bonn", "Germany")
 
 
+def test_a_city_given_as_the_country_is_no_country() -> None:
+    text = "Lindqvist met Diallo on Thursday to discuss a planned vaccine plant near Nairobi."
+    article = Article(text=text, published=dt.date(2024, 2, 15))
+    found = correct(_found([STRAW, IVANOV], evidence=[text], country="Nairobi"), article)
+    assert (found.city, found.country) == (None, None)
+
+
 def test_a_meeting_by_titles_and_again_by_names_is_one_meeting() -> None:
     general = Participant(title="top military general", country="United States")
     counterpart = Participant(title="counterpart", country="Russia")

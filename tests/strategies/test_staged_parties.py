@@ -132,6 +132,27 @@ def test_two_coordinated_modifiers_of_a_title_are_two_sides(
     assert _parties(sentence) == [parties]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "parties"),
+    [
+        ("The foreign ministers of Albania and Croatia met in Tirana on Monday.",
+         ["foreign ministers of Albania", "foreign ministers of Croatia"]),
+        ("Ministers from Finland and Estonia held talks in Helsinki on Thursday.",
+         ["Ministers of Finland", "Ministers of Estonia"]),
+        ("Talks are set for Monday between deputy ministers of both Norland and Estmark.",
+         ["deputy ministers of Norland", "deputy ministers of Estmark"]),
+    ],
+)  # fmt: skip
+def test_a_plural_title_of_two_places_is_one_side_each(sentence: str, parties: list[str]) -> None:
+    assert _parties(sentence) == [parties]
+
+
+def test_a_title_of_one_place_stays_one_side() -> None:
+    [found] = _parties("The foreign ministers of Albania met Nikos Dendias in Tirana on Monday.")
+    assert "foreign ministers of Albania" not in found
+    assert len(found) == 2
+
+
 def test_who_reports_a_meeting_is_no_party_to_it() -> None:
     reported = (
         "Speaking in Ostvik on Tuesday, adviser Tomas Ruel said the president would meet "

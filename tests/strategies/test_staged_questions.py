@@ -53,6 +53,16 @@ def test_title_side_gets_title_and_country() -> None:
     assert options.sides["Castamiri counterpart"].title == "counterpart"
 
 
+def test_a_title_of_each_place_is_that_places_side() -> None:
+    text = "The foreign ministers of Albania and Croatia met in Tirana on Monday to talk."
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    sides = [options.sides[f"foreign ministers of {c}"] for c in ("Albania", "Croatia")]
+    assert [(s.title, s.country) for s in sides] == [
+        ("foreign ministers", "Albania"),
+        ("foreign ministers", "Croatia"),
+    ]
+
+
 def test_candidates_are_trigger_sentences_with_their_parties() -> None:
     _, options = _first_window()
     [candidate] = options.candidates

@@ -211,6 +211,9 @@ def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
     """
     out: list[Span] = []
     for party in parties:
+        if party.label == "TITLE" and (each := _of_each(party, sentence)):
+            out += each
+            continue
         if party.label == "TITLE":
             second = next((s for s in sentence.spans if s.start == party.start
                            and s.label in MODIFIERS), None)  # fmt: skip
@@ -232,6 +235,29 @@ def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
                     continue
         out.append(party)
     return out
+
+
+_OF_EACH = re.compile(r"\s+(?:of|from)\s+(?:both\s+)?(?:the\s+)?$")
+_AND = re.compile(r"\s+and\s+(?:the\s+)?$")
+
+
+def _of_each(party: Span, sentence: Sentence) -> list[Span]:
+    """A plural title "of" or "from" two coordinated places or bodies is one side each: "the
+    foreign ministers of Albania and Croatia", "ministers from Finland and Estonia", "leaders
+    of Puntland and Jubaland" (the side "foreign ministers of Albania" ...). Nothing for one
+    place ("the ministers of Albania") or a singular title.
+    """
+    if not party.text.endswith("s"):
+        return []
+    text, at = sentence.text, sentence.start
+    after = [s for s in sentence.spans if s.label in MODIFIERS and s.start >= party.end]
+    if len(after) < 2 or not _OF_EACH.fullmatch(text[party.end - at : after[0].start - at]):
+        return []
+    first, second = after[0], after[1]
+    if not _AND.fullmatch(text[first.end - at : second.start - at]):
+        return []
+    # each side's span is its place's: what qualifies the title lies inside it (`questions`)
+    return [Span(f"{party.text} of {s.text}", s.start, s.end, "TITLE") for s in (first, second)]
 
 
 def _speakers(doc: Any, sentence: Sentence) -> set[Span]:

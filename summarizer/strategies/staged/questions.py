@@ -10,6 +10,7 @@ cannot be produced. Every list has `maxItems` (small models loop on open lists).
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from types import GenericAlias
 from typing import Annotated, Any, Literal
@@ -109,7 +110,7 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
         for part in (org, norp):
             title = title.replace(part, " ", 1) if part else title
         title = " ".join(title.replace("’", "'").split("'")[-1].split()) or span.text
-        title = title.removeprefix("s ").strip()
+        title = re.sub(r"\s+(?:of|from)$", "", title.removeprefix("s ").strip())
         gpe = norp and any(s.text == norp and s.label == "GPE" for s in inside)
         country = (norp if gpe else country_of(norp, article)) if norp else None
         return span.text, Participant(title=title, organization=org, country=country)
