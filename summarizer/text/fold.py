@@ -8,7 +8,7 @@ import functools
 import re
 import unicodedata
 
-from summarizer.text.normalize import normalize
+from summarizer.text.normalize import INVISIBLE, normalize
 
 _LETTERS = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D"})
 
@@ -36,10 +36,14 @@ def _fold_long(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    text = normalize(text)[0].translate(_LETTERS)
-    if not text.isascii():  # ASCII has nothing to decompose or strip
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
+    if text.isascii() and not INVISIBLE.search(text):
+        # all `normalize` changes in such a text: a backquote, whitespace runs (split below)
+        text = text.replace("`", "'")
+    else:
+        text = normalize(text)[0].translate(_LETTERS)
+        if not text.isascii():  # ASCII has nothing to decompose or strip
+            text = unicodedata.normalize("NFKD", text)
+            text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().replace("-", " ").replace(".", " ").split())
 
 
