@@ -271,6 +271,43 @@ def canonicalize(participants: list[Participant], article: str) -> list[Particip
     return [_canonical(p, forms, article) if p.name else p for p in participants]
 
 
+# roles named relative to someone else: who holds one depends on whose it is
+RELATIONAL = frozenset({"counterpart", "colleague", "equivalent", "host", "guest", "number"})
+
+
+def titled_person(title: str, article: str) -> str | None:
+    """The one person the article names with `title` right before or after the name
+    ("French Prime Minister Dominique de Villepin", "Fouad Siniora, the Lebanese Prime
+    Minister"), so that "the French Prime Minister" of another sentence is that person.
+
+    None for a bare role ("the premier"), a relational one ("his Russian counterpart":
+    whose?), a plural title, or when no person, or more than one ("the Prime Minister" of a
+    story that names a French and a Lebanese one), is named so.
+    """
+    title = re.sub(r"^(?:the|his|her|their|its)\s+", "", " ".join(title.split()), flags=re.I)
+    last = fold(title.split()[-1]) if title else ""
+    if len(title.split()) < 2 or (last.endswith("s") and not last.endswith("ss")):
+        return None  # a bare role ("the president") may be anyone's
+    if last in RELATIONAL:
+        return None  # "his Russian counterpart" is Lavrov for Tillerson, Gerasimov for Dunford
+    return _titled(title, article)
+
+
+@functools.lru_cache(maxsize=256)
+def _titled(title: str, article: str) -> str | None:
+    full = sorted({f.text for f in name_forms(article) if len(f.words) >= 2}, key=len)[::-1]
+    if not full:
+        return None
+    people = "|".join(re.escape(n) for n in full)
+    # a title that ends another person's title ("Prime Minister" of "Lebanese Prime Minister")
+    # names that person too: the title is then ambiguous
+    role = rf"(?i:(?:the\s+)?(?:[\w’'.-]+\s+){{0,3}}{re.escape(title)})"
+    pattern = rf"(?<!\w)(?:{role},?\s+({people})|({people}),\s+{role})(?!\w)"
+    found = {m[1] or m[2] for m in re.finditer(pattern, article)}
+    keys = {full_key(n) for n in found}
+    return max(found, key=len) if len(keys) == 1 else None
+
+
 def same_person(a: Participant, b: Participant) -> bool:
     """Same person: a shared name or alias, a similar full name, or a matching surname with
     compatible given names (diacritics and case ignored). Bodies: same organization or title.

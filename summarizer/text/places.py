@@ -146,6 +146,11 @@ def capital_of(place: str) -> str | None:
 BIG_CITY = 500_000  # a city this big is known by its name alone ("Bonn" is not, "Jeddah" is)
 
 
+def is_city(name: str) -> bool:
+    """GeoNames has a city of that name (of any size, in any country)."""
+    return fold(name) in _cities()
+
+
 def city_country(city: str, mentioned_in: str = "") -> str | None:
     """The country of the city `city`, from GeoNames: of the cities so named, the one in a
     country `mentioned_in` (the article) names; else, for a city of over `BIG_CITY` people,

@@ -11,6 +11,7 @@ from summarizer.pipeline.names import (
     same_person,
     strip_honorifics,
     surname_match,
+    titled_person,
 )
 from summarizer.schema import Participant
 
@@ -179,3 +180,27 @@ def test_a_titled_surname_or_a_longer_run_is_no_family_name() -> None:
     people = [Participant(name="Trump"), Participant(name="Xi")]
     assert [p.name for p in canonicalize(people, text)] == ["Trump", "Xi Jinping"]
     assert "Will Hurd" in [f.text for f in name_forms(text)]
+
+
+TITLED = (
+    "Velorian Prime Minister Anna Reis flew to Skarn on Monday. Odd Lunde, the Skarnish Prime "
+    "Minister, talked to the Velorian Prime Minister by phone. Lunde later met his Kestrian "
+    "counterpart, Tomas Feldgren."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "person"),
+    [
+        ("the Velorian Prime Minister", "Anna Reis"),  # the title before the name
+        ("Skarnish Prime Minister", "Odd Lunde"),  # after it, as an apposition
+        ("his Kestrian counterpart", None),  # whose counterpart depends on whose it is
+        ("the Prime Minister", None),  # ends two people's titles: ambiguous
+        ("the foreign minister", None),  # nobody is named so
+        ("Velorian Prime Ministers", None),  # a plural is no one person
+    ],
+)
+def test_a_title_is_the_one_person_the_article_names_with_it(
+    title: str, person: str | None
+) -> None:
+    assert titled_person(title, TITLED) == person

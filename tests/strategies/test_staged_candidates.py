@@ -167,3 +167,19 @@ def test_a_surname_named_like_a_country_stays_a_person() -> None:
     text = "Rep. Jim Jordan spoke on Sunday. Jordan met Speaker Mike Johnson on Monday."
     sentence = [s for s in candidates.analyze(text) if s.trigger][-1]
     assert [p.text for p in sentence.parties] == ["Jordan", "Mike Johnson"]
+
+
+def test_a_title_and_its_place_beside_a_name_are_no_side_of_their_own() -> None:
+    text = (
+        "The President of Romania, Traian Basescu, met yesterday with Jonathan Scheele in "
+        "the capital. Basescu told the delegation that reform comes first."
+    )
+    sentence = [s for s in candidates.analyze(text) if s.trigger][0]
+    assert [p.text for p in sentence.parties] == ["Traian Basescu", "Jonathan Scheele"]
+
+
+def test_only_what_the_gazetteer_knows_is_a_place_a_name_cannot_be() -> None:
+    from summarizer.strategies.staged.misread import known_place
+
+    assert known_place("Bonn") and known_place("Azerbaijan")
+    assert not known_place("Traian Basescu")

@@ -120,6 +120,24 @@ def test_negated_asked_or_conditional_meetings_are_not_plain(sentence: str) -> N
     assert not _hints(sentence).plain
 
 
+def test_a_meeting_only_asked_about_or_supposed_is_none_whatever_the_model_says() -> None:
+    from summarizer.strategies.staged.assemble import found_meetings
+    from summarizer.strategies.staged.questions import Candidate, Options, answer_model
+
+    text = "Asked whether she had spoken to Johan Brekke, Ana Lipovac said she had not."
+    [sentence] = [s for s in analyze(text) if s.parties]
+    assert sentence.hints.supposed
+    assert not _hints("Ana Lipovac said she had spoken to Johan Brekke on Monday.").supposed
+    sides = {p.text: Participant(name=p.text) for p in sentence.parties}
+    options = Options(sides, (), (), (Candidate(sentence, tuple(sides)),))
+    label = " and ".join(sides)
+    said_yes = answer_model(options).model_validate(
+        {"c1": {"sides": label, "meeting": True, "status": "held", "when": None, "city": None,
+                "country": None, "topics": []}}
+    )  # fmt: skip
+    assert found_meetings(said_yes, options) == []
+
+
 def test_hints_come_from_the_trigger_of_the_parties() -> None:
     found = _hints(
         "Ana Lipovac, who spoke to reporters in Berlin on Monday, will meet Johan Brekke in "

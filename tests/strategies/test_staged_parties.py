@@ -153,6 +153,19 @@ def test_a_title_of_one_place_stays_one_side() -> None:
     assert len(found) == 2
 
 
+def test_talking_to_someone_makes_them_a_party() -> None:
+    text = "Odd Lunde talked to the Velorian Prime Minister on the phone on Tuesday about fish."
+    assert _parties(text) == [["Odd Lunde", "Velorian Prime Minister"]]
+
+
+def test_he_is_the_person_the_sentence_before_names() -> None:
+    text = (
+        "Velorian Prime Minister Anna Reis began a visit to Skarn yesterday, her second. "
+        "She will meet the Skarnish President on Wednesday."
+    )
+    assert _parties(text)[-1] == ["Anna Reis", "Skarnish President"]
+
+
 def test_who_reports_a_meeting_is_no_party_to_it() -> None:
     reported = (
         "Speaking in Ostvik on Tuesday, adviser Tomas Ruel said the president would meet "

@@ -63,6 +63,16 @@ def test_a_title_of_each_place_is_that_places_side() -> None:
     ]
 
 
+def test_a_title_the_article_gives_one_person_is_that_person() -> None:
+    text = (
+        "Velorian Prime Minister Anna Reis flew to Skarn on Monday for a two-day visit. "
+        "Odd Lunde talked to the Velorian Prime Minister on the phone on Tuesday about fish."
+    )
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    side = options.sides["Velorian Prime Minister"]  # the model reads the sentence's words
+    assert (side.name, side.title) == ("Anna Reis", "Prime Minister")
+
+
 def test_candidates_are_trigger_sentences_with_their_parties() -> None:
     _, options = _first_window()
     [candidate] = options.candidates

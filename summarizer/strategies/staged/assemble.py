@@ -26,13 +26,14 @@ def found_meetings(answer: BaseModel, options: Options) -> list[MeetingMention]:
     """The meetings the model confirmed among the window's candidates, and those it denied
     that the sentence states plainly (`Hints.plain`: "Raab spoke with Pompeo", "talks between
     Mugabe and Tsvangirai have failed"): code, not a small model's no, decides those, with
-    the clause's tense, time words and place and no agenda.
+    the clause's tense, time words and place and no agenda. A meeting only asked about or
+    supposed ("whether she had spoken to ...", `Hints.supposed`) is none.
     """
     out = []
     for candidate, reply in zip(options.candidates, replies(answer, options), strict=True):
         hints = candidate.sentence.hints
-        if reply is None or not (reply.meeting or hints.plain):
-            continue
+        if reply is None or hints.supposed or not (reply.meeting or hints.plain):
+            continue  # a clause that asks or supposes states no meeting, whatever the answer
         people = names.dedupe_participants([options.sides[label] for label in candidate.sides])
         if len(people) < 2:
             continue

@@ -24,7 +24,7 @@ from typing import Any
 from summarizer.pipeline import dates
 from summarizer.pipeline.names import HONORIFICS, TITLES, name_forms
 from summarizer.strategies.staged.clauses import with_hints
-from summarizer.strategies.staged.misread import as_country, is_region
+from summarizer.strategies.staged.misread import as_country, is_region, known_place
 from summarizer.strategies.staged.parties import find_parties
 from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
 from summarizer.text.fold import fold
@@ -225,12 +225,25 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
                 label = "GPE"  # "the Sandoran capital, Ravel,"
             spans += split_list(Span(ent.text, start, offset + ent.end_char, label), surnames)
         for chunk in doc.noun_chunks:
-            if chunk.root.lemma_.lower() in ROLE_NOUNS and chunk.root.pos_ == "NOUN":
+            if chunk.root.lemma_.lower() in ROLE_NOUNS and _role_chunk(chunk):
                 start, end = offset + chunk.start_char, offset + chunk.end_char
                 spans.append(Span(chunk.text, start, end, "TITLE"))
     spans = _add_people(text, spans) + _speakers(text)
     spans += [Span(m.group(), m.start(), m.end(), "TIME") for m in _TIME_WORDS.finditer(text)]
     return _clean(text, spans)
+
+
+def _role_chunk(chunk: Any) -> bool:
+    """A noun phrase that names someone by role: its head a common noun ("his Russian
+    counterpart"), or a capitalized title after a determiner ("the French Prime Minister",
+    "the Indian President", which spaCy tags as proper nouns).
+    """
+    if chunk.root.pos_ == "NOUN":
+        return True
+    return chunk.root.pos_ == "PROPN" and chunk[0].lower_ in _DETERMINERS
+
+
+_DETERMINERS = frozenset({"the", "his", "her", "their", "its"})
 
 
 def split_list(span: Span, surnames: set[str]) -> list[Span]:
@@ -309,7 +322,8 @@ def _clean(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         one_word = span.label in ("ORG", "GPE", "NORP") and fold(span.text) in surnames
         one_word = one_word and not _modifier(span, text)
-        if one_word or (span.label == "ORG" and _looks_like_person(span, text, surnames | alone)):
+        misread = span.label == "ORG" or (span.label == "GPE" and not known_place(span.text))
+        if one_word or (misread and _looks_like_person(span, text, surnames | alone)):
             span = Span(span.text, span.start, span.end, "PERSON")
         if span.label == "PERSON":
             span = as_country(_strip_titles(span), text, surnames)
@@ -338,7 +352,8 @@ def _modifier(span: Span, text: str) -> bool:
 
 
 def _looks_like_person(span: Span, text: str, surnames: set[str]) -> bool:
-    """An "organization" of 2-3 capitalized words, no organization word, whose last word is a
+    """An "organization" (or a "place" the gazetteer does not know: "Traian Basescu") of 2-3
+    capitalized words, no organization word, whose last word is a
     person's surname elsewhere in the article ("Estrada said"), or set off by commas like a
     name in apposition ("the ambassador, Rafael Estrada, said").
     """
@@ -360,12 +375,19 @@ def _time_like(text: str) -> bool:
 
 
 def _near(title: Span, person: Span, text: str) -> bool:
-    """The title overlaps the person's name or sits beside it ("Tarnwick's mayor, Agnes Pryce")."""
+    """The title overlaps the person's name or sits beside it ("Tarnwick's mayor, Agnes
+    Pryce"; "The President of Romania, Traian Basescu": its place between them).
+    """
     if title.start < person.end and person.start < title.end:
         return True
     gap = text[title.end : person.start] if title.end <= person.start else ""
+    if _OF_PLACE.fullmatch(gap):
+        return True
     gap = gap or (text[person.end : title.start] if person.end <= title.start else "x")
     return len(gap) <= 3 and not any(c.isalnum() for c in gap)
+
+
+_OF_PLACE = re.compile(r"\s+(?:of|from)\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3},\s+")
 
 
 def _strip_titles(span: Span) -> Span:

@@ -77,7 +77,8 @@ def hints(doc: Any, sentence: Sentence) -> Hints:
         call = trigger.lemma_.lower() in CALLS
         place = _place(trigger, verb, [] if call else found, sentence.spans, sentence.start)
         plain = tense is not None and not _conditional(doc) and _plain(trigger, found, sentence)
-        best = (tied, Hints(tense, place, plain, _hub(doc, trigger, verb, found, sentence)))
+        hub = _hub(doc, trigger, verb, found, sentence)
+        best = (tied, Hints(tense, place, plain, hub, verb is not None and _supposed(verb)))
     return best[1] if best else Hints()
 
 
@@ -92,6 +93,13 @@ def _unreal(doc: Any, verb: Any) -> bool:
     """Negated or asked: "have not held talks", "never met", "Did Lipovac meet Brekke?"."""
     negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
     return negated or doc.text.rstrip(" \"'”’)").endswith("?")
+
+
+def _supposed(verb: Any) -> bool:
+    """The meeting's clause is an indirect question or a supposition, not a statement: "asked
+    whether she had spoken to Castellan", "if they meet in Geneva" (its verb's "whether"/"if").
+    """
+    return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in verb.children)
 
 
 def _hub(doc: Any, trigger: Any, verb: Any | None, found: list[Any], sentence: Sentence

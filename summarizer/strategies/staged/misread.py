@@ -1,7 +1,8 @@
 """Spans spaCy's small model misreads on news text, put right with the gazetteer.
 
-spaCy labels an unfamiliar place a person ("Guiana" of "French Guiana"); a country's name
-used as a surname ("Rep. Jim Jordan ... Jordan met Johnson") stays a person.
+spaCy labels an unfamiliar place a person ("Guiana" of "French Guiana"), and an unfamiliar
+name a place ("Traian Basescu"); a country's name used as a surname ("Rep. Jim Jordan ...
+Jordan met Johnson") stays a person.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ def as_country(span: Span, text: str, surnames: set[str]) -> Span:
     if fold(span.text) in surnames:
         return span  # "Rep. Jim Jordan ... Jordan met Johnson": a surname, not the country
     return replace(span, label="GPE") if exact_country(span.text) else span
+
+
+def known_place(name: str) -> bool:
+    """The gazetteer knows `name` as a country or a city (spaCy also calls names "places":
+    "Traian Basescu" is no place).
+    """
+    return places.country_named(name) is not None or places.is_city(name)
 
 
 def exact_country(phrase: str) -> bool:

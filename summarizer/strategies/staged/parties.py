@@ -20,6 +20,7 @@ from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, 
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})
+TALK_VERBS = frozenset({"talk", "speak"})  # "talked to the French Prime Minister": "to" too
 CLIMB_DEPS = frozenset({"pobj", "prep", "dobj", "compound", "nsubj", "nsubjpass", "attr"})
 COLLECTIVE = re.compile(r"^(?:the\s+)?(?:two|both)\b|^(?:they|them|we)$", re.I)
 REPORTING = frozenset(
@@ -56,7 +57,9 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
             parties, collective = sides, False
         else:
             last = recent[-1][1] if recent else ()
-            parties, collective = _from_parse(docs[i], sentence, sides, last)
+            parties, collective = _from_parse(
+                docs[i], sentence, sides, last, _named_before(sentences, i)
+            )
         if collective and len(parties) < 2:
             earlier = [p for j, p in recent if i - j <= LOOKBACK]
             parties = list(earlier[-1]) if earlier else parties
@@ -73,7 +76,11 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
 
 
 def _from_parse(
-    doc: Any, sentence: Sentence, sides: list[Span], earlier: tuple[Span, ...]
+    doc: Any,
+    sentence: Sentence,
+    sides: list[Span],
+    earlier: tuple[Span, ...],
+    preceding: tuple[Span, ...] = (),
 ) -> tuple[list[Span], bool]:
     """Parties of the first trigger with two of them (else the best found), and whether a
     collective ("the two", "they") stood among the arguments.
@@ -98,7 +105,7 @@ def _from_parse(
                 collective = True
                 if token.lower_ != "we" and not any(s.label == "PERSON" for s in found):
                     continue  # "the two leaders" (no names given): the last candidate's sides
-            found = found or _pronoun(token, sides, sentence.start, earlier)
+            found = found or _pronoun(token, sides, sentence.start, earlier or preceding)
             parties += [s for s in found if s not in parties]
         if len(parties) >= 2:
             return parties, collective
@@ -133,7 +140,10 @@ def arguments(trigger: Any) -> list[Any]:
                 continue  # "discussed the restructuring of Mozambique's debt": a topic
             if child.dep_ in ARGUMENT_DEPS:
                 found += [child, *child.conjuncts]
-            elif child.dep_ == "prep" and child.lower_ in PARTY_PREPS:
+            elif child.dep_ == "prep" and (
+                child.lower_ in PARTY_PREPS
+                or (child.lower_ == "to" and head.lemma_.lower() in TALK_VERBS)
+            ):
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         found += [obj, *obj.conjuncts]
@@ -162,13 +172,26 @@ def sides_of(token: Any, sides: list[Span], speaker: Span | None, offset: int = 
 
 
 def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ...]) -> list[Span]:
-    """He/she: the last person named before it in the sentence, else in the last candidate."""
+    """He/she: the last person named before it in the sentence, else the first of the last
+    candidate's (or, with none, of the sentences just before: `_named_before`).
+    """
     if token.lower_ not in ("he", "she"):
         return []
     before = [s for s in sides if s.label == "PERSON" and s.end <= offset + token.idx]
     if before:
         return before[-1:]
     return [s for s in earlier if s.label == "PERSON"][:1]
+
+
+def _named_before(sentences: list[Sentence], i: int) -> tuple[Span, ...]:
+    """The people the nearest of the two sentences before sentence `i` names ("Australian
+    Prime Minister John Howard began a visit of India yesterday. ... He will meet ...").
+    """
+    for sentence in reversed(sentences[max(0, i - 2) : i]):
+        people = tuple(s for s in sentence.spans if s.label == "PERSON")
+        if people:
+            return people
+    return ()
 
 
 def _named_next(parties: list[Span], following: Sentence) -> list[Span]:

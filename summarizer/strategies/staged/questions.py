@@ -113,8 +113,28 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
         title = re.sub(r"\s+(?:of|from)$", "", title.removeprefix("s ").strip())
         gpe = norp and any(s.text == norp and s.label == "GPE" for s in inside)
         country = (norp if gpe else country_of(norp, article)) if norp else None
+        resolved = _titled(span, spans, article)
+        if resolved is not None:
+            return span.text, resolved.model_copy(update={"title": title, "country": country})
         return span.text, Participant(title=title, organization=org, country=country)
     return None
+
+
+def _titled(span: Span, spans: list[Span], article: str) -> Participant | None:
+    """The person a titled side is (`names.titled_person`: "the French Prime Minister" of a
+    story that names "French Prime Minister Dominique de Villepin"); None where the title
+    goes on after the span ("the president of Russia": the span does not say whose) or is
+    that of a person the sentence names itself.
+    """
+    if article[span.end : span.end + 6].startswith((" of ", " from ")):
+        return None
+    person = names.titled_person(span.text, article)
+    if person is None:
+        return None
+    named = [Participant(name=s.text) for s in spans if s.label == "PERSON"]
+    if any(names.same_person(Participant(name=person), p) for p in named):
+        return None
+    return names.canonicalize([Participant(name=person)], article)[0]
 
 
 def _unique(items: Any) -> tuple[str, ...]:

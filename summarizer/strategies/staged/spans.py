@@ -34,6 +34,7 @@ class Hints:
     place: Span | None = None
     plain: bool = False  # a meeting word whose own arguments are two sides (`clauses._plain`)
     hub: Span | None = None  # the side meeting each other one in turn (`clauses._hub`)
+    supposed: bool = False  # asked or supposed: "whether she had spoken to" (`clauses._supposed`)
 
 
 @dataclass(frozen=True)
