@@ -271,6 +271,8 @@ def canonicalize(participants: list[Participant], article: str) -> list[Particip
     return [_canonical(p, forms, article) if p.name else p for p in participants]
 
 
+DETERMINERS = frozenset({"the", "his", "her", "their", "its"})  # before a title: "the premier"
+_DETERMINER = re.compile(rf"^(?:{'|'.join(sorted(DETERMINERS))})\s+", re.I)
 # roles named relative to someone else: who holds one depends on whose it is
 RELATIONAL = frozenset({"counterpart", "colleague", "equivalent", "host", "guest", "number"})
 
@@ -284,7 +286,7 @@ def titled_person(title: str, article: str) -> str | None:
     whose?), a plural title, or when no person, or more than one ("the Prime Minister" of a
     story that names a French and a Lebanese one), is named so.
     """
-    title = re.sub(r"^(?:the|his|her|their|its)\s+", "", " ".join(title.split()), flags=re.I)
+    title = _DETERMINER.sub("", " ".join(title.split()))
     last = fold(title.split()[-1]) if title else ""
     if len(title.split()) < 2 or (last.endswith("s") and not last.endswith("ss")):
         return None  # a bare role ("the president") may be anyone's

@@ -21,7 +21,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from summarizer.pipeline.names import HONORIFICS, name_forms
+from summarizer.pipeline.names import DETERMINERS, HONORIFICS, name_forms
 from summarizer.strategies.staged.clauses import with_hints
 from summarizer.strategies.staged.entities import ORG_WORDS, clean
 from summarizer.strategies.staged.parties import find_parties
@@ -225,10 +225,7 @@ def _role_chunk(chunk: Any) -> bool:
     """
     if chunk.root.pos_ == "NOUN":
         return True
-    return chunk.root.pos_ == "PROPN" and chunk[0].lower_ in _DETERMINERS
-
-
-_DETERMINERS = frozenset({"the", "his", "her", "their", "its"})
+    return chunk.root.pos_ == "PROPN" and chunk[0].lower_ in DETERMINERS
 
 
 def split_list(span: Span, surnames: set[str]) -> list[Span]:

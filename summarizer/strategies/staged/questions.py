@@ -103,7 +103,8 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
     if span.label == "TITLE":
         after = article[span.end : span.end + 6]
         following = [s for s in spans if s.label == "ORG" and span.end < s.start <= span.end + 6]
-        of_org = following[0].text if following and after.startswith((" from ", " of ")) else None
+        qualified = after.startswith((" from ", " of "))  # "the president of Russia"
+        of_org = following[0].text if following and qualified else None
         org = next((s.text for s in inside if s.label == "ORG"), of_org)
         norp = next((s.text for s in inside if s.label in ("NORP", "GPE")), None)
         title = span.text
@@ -113,7 +114,7 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
         title = re.sub(r"\s+(?:of|from)$", "", title.removeprefix("s ").strip())
         gpe = norp and any(s.text == norp and s.label == "GPE" for s in inside)
         country = (norp if gpe else country_of(norp, article)) if norp else None
-        resolved = _titled(span, spans, article)
+        resolved = None if qualified else _titled(span, spans, article)
         if resolved is not None:
             return span.text, resolved.model_copy(update={"title": title, "country": country})
         return span.text, Participant(title=title, organization=org, country=country)
@@ -122,12 +123,10 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
 
 def _titled(span: Span, spans: list[Span], article: str) -> Participant | None:
     """The person a titled side is (`names.titled_person`: "the French Prime Minister" of a
-    story that names "French Prime Minister Dominique de Villepin"); None where the title
-    goes on after the span ("the president of Russia": the span does not say whose) or is
-    that of a person the sentence names itself.
+    story that names "French Prime Minister Dominique de Villepin"); None where it is that of
+    a person the sentence names itself. Not asked where the title goes on after the span
+    ("the president of Russia": the span does not say whose).
     """
-    if article[span.end : span.end + 6].startswith((" of ", " from ")):
-        return None
     person = names.titled_person(span.text, article)
     if person is None:
         return None
