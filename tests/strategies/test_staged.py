@@ -16,7 +16,6 @@ from summarizer.strategies.staged import StagedStrategy, plan, questions
 summarize_staged = StagedStrategy().run
 asummarize_staged = StagedStrategy().arun
 ARTICLE = Article(text=TEXT, title="Straw in Moscow", published=dt.date(2003, 2, 5))
-NO_TENSIONS = {"tensions": []}  # the reply to the tension question, asked after the meetings
 
 
 def _answer(*meetings: dict[str, Any], article: Article | None = None, ask: int = 0) -> Any:
@@ -41,9 +40,8 @@ def test_summarize_staged_builds_a_grounded_briefing() -> None:
                 {"when": "Monday", "status": "held", "city": "Moscow", "topics": ["Iraq"]},
                 {"when": "next month", "status": "scheduled", "city": "London"},
             ),
-            NO_TENSIONS,
         ]
-    )
+    )  # no sentence says what a dispute is made of: no tension question
     briefing = summarize_staged(ARTICLE, backend)
     held, scheduled = briefing.meetings
     assert [p.name for p in held.participants] == ["Jack Straw", "Sergei Ivanov"]
@@ -61,7 +59,7 @@ def test_summarize_staged_builds_a_grounded_briefing() -> None:
     provenance = briefing.provenance
     assert (provenance.strategy, provenance.attempts, provenance.prompt_name) == (
         "staged",
-        2,
+        1,
         "staged-v2",
     )
     assert provenance.usage.prompt_tokens == sum(
@@ -80,10 +78,10 @@ def test_an_article_without_meetings_never_calls_the_model() -> None:
 def test_a_failed_call_is_skipped_but_all_failing_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(questions, "BATCH_CANDIDATES", 1)  # one call per window
     ok = _answer({"status": "held"}, ask=1)
-    backend = FakeBackend([ModelError("bad", attempts=3), ok, NO_TENSIONS])
+    backend = FakeBackend([ModelError("bad", attempts=3), ok])
     briefing = summarize_staged(ARTICLE, backend)
     assert len(briefing.meetings) == 1
-    assert briefing.provenance.attempts == 5  # the failed call's attempts are counted too
+    assert briefing.provenance.attempts == 4  # the failed call's attempts are counted too
     with pytest.raises(ModelError):
         summarize_staged(ARTICLE, FakeBackend([ModelError("bad", attempts=3)]))
 
@@ -101,7 +99,7 @@ def test_a_candidate_the_model_rejects_is_no_meeting() -> None:
 
 
 def test_a_plainly_stated_meeting_the_model_rejects_is_kept_by_code() -> None:
-    backend = FakeBackend([_answer({}, {}), NO_TENSIONS])
+    backend = FakeBackend([_answer({}, {})])
     briefing = summarize_staged(ARTICLE, backend)
     [met, again] = briefing.meetings  # "X met Y in Moscow on Monday", "will meet again"
     assert (met.status, met.when.date, met.location.city) == ("held", dt.date(2003, 2, 3), "Moscow")
@@ -111,8 +109,8 @@ def test_a_plainly_stated_meeting_the_model_rejects_is_kept_by_code() -> None:
 
 async def test_async_path_matches_the_blocking_one() -> None:
     reply = _answer({"status": "held"}, {"status": "scheduled", "when": "next month"})
-    blocking = summarize_staged(ARTICLE, FakeBackend([reply, NO_TENSIONS]))
-    concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply, NO_TENSIONS]))
+    blocking = summarize_staged(ARTICLE, FakeBackend([reply]))
+    concurrent = await asummarize_staged(ARTICLE, FakeBackend([reply]))
     assert concurrent.meetings == blocking.meetings
 
 
@@ -129,14 +127,18 @@ def test_a_trigger_sentence_shared_by_two_windows_is_asked_once(
 
 
 def test_the_tension_answer_becomes_the_briefings_grounded_tensions() -> None:
-    tension = plan(ARTICLE).tensions
-    assert tension is not None
-    first = tension.sentences[0].text
-    issue = first.split()[1].strip(",.")  # a word of the sentence: a phrase of its own
-    reply = {"tensions": [{"evidence": "t1", "parties": list(tension.parties[:2]), "issue": issue}]}
-    briefing = summarize_staged(ARTICLE, FakeBackend([_answer({}, {}), reply]))
+    text = TEXT + "\n\nBritain accused Russia of blocking the arms inspections, an aide said."
+    article = Article(text=text, title="Straw in Moscow", published=dt.date(2003, 2, 5))
+    tension = plan(article).tensions
+    assert tension is not None and tension.sides[-1] == ("United Kingdom", "Russia")
+    first = tension.sentences[-1].text
+    issue = "blocking the arms inspections"
+    reply = {f"t{n}": {"sides": " and ".join(o), "dispute": False}
+             for n, o in enumerate(tension.sides, 1)}  # fmt: skip
+    reply[f"t{len(tension.sides)}"] = {
+        "sides": "United Kingdom and Russia", "dispute": True, "issue": issue
+    }  # fmt: skip
+    briefing = summarize_staged(article, FakeBackend([_answer({}, {}, article=article), reply]))
     [found] = briefing.tensions
-    assert (found.parties, found.issue) == (list(tension.parties[:2]), issue)
-    assert found.evidence[0].text == first and ARTICLE.text[found.evidence[0].start :].startswith(
-        first
-    )
+    assert (found.parties, found.issue) == (["United Kingdom", "Russia"], issue)
+    assert found.evidence[0].text == first and text[found.evidence[0].start :].startswith(first)

@@ -1,8 +1,10 @@
-"""The tension stage of the staged strategy: parties as enums, co-mention sentences, grounded
-issues.
+"""The tension stage of the staged strategy: sides read from co-mention sentences, one closed
+reply per sentence, grounded issues.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -10,17 +12,23 @@ from pydantic import ValidationError
 from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
 from summarizer.strategies.staged import plan
+from summarizer.strategies.staged.candidates import analyze
 from summarizer.strategies.staged.questions import build_messages
 from summarizer.strategies.staged.spans import Sentence, Span
 from summarizer.strategies.staged.tensions import (
     ISSUE_CHARS,
+    MAX_SENTENCES,
     TensionAsk,
+    conflict_words,
     found_tensions,
+    grounded_issue,
     issue_phrase,
     sides,
+    tension_ask,
     tension_messages,
     tension_model,
 )
+from summarizer.text.fold import words
 
 TEXT = (
     "Pyongyang rejected Washington's demand for denuclearization on Monday, state media said. "
@@ -29,7 +37,7 @@ TEXT = (
 )
 
 
-def _ask() -> tuple[Article, object]:
+def _ask() -> tuple[Article, TensionAsk]:
     questions = plan(Article(text=TEXT))
     assert questions.tensions is not None
     return questions.article, questions.tensions
@@ -49,25 +57,59 @@ def test_no_sentence_naming_two_parties_means_no_question() -> None:
     )
 
 
-def _item(parties: list[str], issue: str) -> dict[str, object]:
-    return {"evidence": "t1", "parties": parties, "issue": issue}
+def _yes(ask: Any, number: int, issue: str) -> dict[str, object]:
+    return {"sides": " and ".join(ask.sides[number - 1]), "dispute": True, "issue": issue}
 
 
-def test_the_answer_is_enums_and_the_issue_must_be_the_articles_words() -> None:
+def _no(ask: Any, number: int) -> dict[str, object]:
+    return {"sides": " and ".join(ask.sides[number - 1]), "dispute": False}
+
+
+def _answers(ask: Any, given: dict[int, dict[str, object]]) -> dict[str, object]:
+    return {f"t{n}": given.get(n) or _no(ask, n) for n in range(1, len(ask.sentences) + 1)}
+
+
+def test_sides_are_read_from_the_sentence_and_the_answer_is_one_closed_reply_each() -> None:
     article, ask = _ask()
-    model = tension_model(ask)  # type: ignore[arg-type]
-    sides = ["North Korea", "United States"]
-    answer = model.model_validate(
-        {"tensions": [_item(sides, "demand for denuclearization"), _item(sides, "again"),
-                      _item(["United States", "United States"], "sanctions")]}
-    )  # fmt: skip
-    found = found_tensions(answer, ask, article.text)  # type: ignore[arg-type]
-    assert [(t.parties, t.issue) for t in found] == [(sides, "demand for denuclearization")]
-    assert found[0].evidence == [ask.sentences[0].text]  # type: ignore[attr-defined]
-    with pytest.raises(ValidationError):
-        model.model_validate({"tensions": [_item(["Mars", "Venus"], "demand")]})
-    invented = model.model_validate({"tensions": [_item(sides, "nuclear war threat")]})
-    assert found_tensions(invented, ask, article.text) == []  # type: ignore[arg-type]
+    assert ask.sides[0] == ("North Korea", "United States")
+    model = tension_model(ask)
+    answer = model.model_validate(_answers(ask, {1: _yes(ask, 1, "demand for denuclearization")}))
+    found = found_tensions(answer, ask, article.text)
+    assert [(t.parties, t.issue) for t in found] == [
+        (["North Korea", "United States"], "demand for denuclearization")
+    ]
+    assert found[0].evidence == [ask.sentences[0].text]
+    with pytest.raises(ValidationError):  # the sides are a constant: no other parties
+        model.model_validate(
+            _answers(ask, {1: {"sides": "Mars and Venus", "dispute": True, "issue": "demand"}})
+        )
+    with pytest.raises(ValidationError):  # a dispute has its issue
+        model.model_validate(_answers(ask, {1: {**_no(ask, 1), "dispute": True}}))
+    invented = model.model_validate(_answers(ask, {1: _yes(ask, 1, "nuclear war threat")}))
+    assert found_tensions(invented, ask, article.text) == []
+
+
+def test_a_sentence_with_the_words_of_a_dispute_is_asked_first() -> None:
+    calm = " ".join(f"Norway and Sweden opened ferry line {n} on Monday." for n in range(1, 9))
+    text = calm + " Norway accused Sweden of blocking its fishing boats on Tuesday."
+    ask = tension_ask(analyze(text), text)
+    assert ask is not None and len(ask.sentences) == MAX_SENTENCES
+    assert "accused" in ask.sentences[-1].text  # asked although the last of nine
+    assert [s.start for s in ask.sentences] == sorted(s.start for s in ask.sentences)
+    assert set(ask.sides) == {("Norway", "Sweden")}
+    assert conflict_words("They protested the tariffs and sanctioned two banks.") == 3
+    assert conflict_words("They signed a ferry deal and toured the harbour.") == 0
+    assert tension_ask(analyze(calm), calm) is None  # co-mention alone asks nothing
+
+
+def test_the_parties_of_one_sentence_and_the_quarrel_of_the_next_are_asked() -> None:
+    text = (
+        "Norway opened a new toll on Swedish trucks in March. "
+        "Stockholm has called it discriminatory and threatened a court case."
+    )
+    ask = tension_ask(analyze(text), text)
+    assert ask is not None and ask.sides == (("Norway", "Sweden"),)
+    assert ask.sentences[0].text.startswith("Norway opened")
 
 
 def test_meeting_and_tension_questions_share_the_system_prompt() -> None:
@@ -79,20 +121,7 @@ def test_meeting_and_tension_questions_share_the_system_prompt() -> None:
     meeting = build_messages(other.asks[0], other.article, prompt)
     assert tension[0]["content"] == meeting[0]["content"]
     assert "[t1] Pyongyang rejected" in tension[1]["content"]
-    assert 'Parties: "' in tension[1]["content"]
-
-
-def test_one_issue_of_one_sentence_is_one_tension() -> None:
-    article, ask = _ask()
-    model = tension_model(ask)  # type: ignore[arg-type]
-    parties = list(ask.parties)  # type: ignore[attr-defined]
-    first, other = ["North Korea", "United States"], [p for p in parties if p != "North Korea"][:2]
-    answer = model.model_validate(
-        {"tensions": [_item(first, "demand for denuclearization"),
-                      _item(other, "demand for denuclearization")]}
-    )  # fmt: skip
-    found = found_tensions(answer, ask, article.text)  # type: ignore[arg-type]
-    assert [t.parties for t in found] == [first]
+    assert "t1. North Korea and United States" in tension[1]["content"]
 
 
 def _sentence(text: str, start: int = 0) -> Sentence:
@@ -140,21 +169,21 @@ def test_an_issue_does_not_end_on_a_function_word_or_carry_stray_marks() -> None
     )
 
 
-def test_one_issue_of_one_sentence_marked_twice_is_one_tension() -> None:
+def test_one_dispute_named_again_with_the_same_sides_is_one_tension() -> None:
     text = (
-        "Washington warned Pyongyang on Monday that talks would not resume soon. "
-        "The United Nations is considering sanctions against North Korea, diplomats said."
+        "Washington warned Pyongyang on Monday that new sanctions were coming. "
+        "The United States is drafting sanctions against North Korea, diplomats said."
     )
     questions = plan(Article(text=text))
-    assert questions.tensions is not None and len(questions.tensions.sentences) == 2
     ask = questions.tensions
+    assert ask is not None and len(ask.sentences) == 2
     model = tension_model(ask)
-    first = {"evidence": "t1", "parties": ["North Korea", "United States"], "issue": "sanctions"}
-    again = {"evidence": "t2", "parties": ["North Korea", "United Nations"], "issue": "sanctions"}
-    answer = model.model_validate({"tensions": [first, again]})
+    answer = model.model_validate(
+        {"t1": _yes(ask, 1, "new sanctions"), "t2": _yes(ask, 2, "sanctions")}
+    )
     found = found_tensions(answer, ask, questions.article.text)
-    assert [(t.parties, t.evidence) for t in found] == [
-        (["North Korea", "United States"], [ask.sentences[1].text])
+    assert [(t.parties, t.issue, t.evidence) for t in found] == [
+        (list(ask.sides[0]), "new sanctions", [ask.sentences[0].text])
     ]
 
 
@@ -166,8 +195,24 @@ def test_sides_are_the_parties_that_name_a_side_each_once() -> None:
                             ("Middle East", "LOC"), ("Sandoran", "NORP"), ("DPRK", "ORG")]
     )  # fmt: skip
     listed = ("Syria", "Bashar", "Middle", "Sandora", "Sandoran", "Dubai-based", "DPRK")
-    ask = TensionAsk((Sentence(0, len(text), text, spans=spans),), listed)
-    assert sides(["Syria", "Bashar"], ask) == []  # a word of a person's name is no side
-    assert sides(["Middle", "Syria", "Dubai-based"], ask) == []  # nor a piece or a modifier
-    assert sides(["Sandora", "Sandoran"], ask) == []  # a country and its nationality: one side
-    assert sides(["Sandoran", "DPRK", "Syria"], ask) == ["Sandora", "North Korea", "Syria"]
+    asked = (Sentence(0, len(text), text, spans=spans),)
+    assert sides(["Syria", "Bashar"], asked, listed) == []  # a word of a person's name: no side
+    assert sides(["Middle", "Syria", "Dubai-based"], asked, listed) == []  # a piece, a modifier
+    assert sides(["Sandora", "Sandoran"], asked, listed) == []  # a country, its nationality: one
+    found = sides(["Sandoran", "DPRK", "Syria"], asked, listed)
+    assert found == ["Sandora", "North Korea", "Syria"]
+
+
+def test_an_issue_partly_in_the_models_own_words_keeps_the_run_the_sentence_holds() -> None:
+    text = "Norway and Iceland again failed to agree on shares of the north-east mackerel catch."
+    asked = (_sentence(text),)
+    known = set(words(text))
+    assert grounded_issue("shares of the north-east mackerel catch", asked, known) == (
+        "shares of the north-east mackerel catch"
+    )
+    assert grounded_issue("dividing the north-east mackerel catch", asked, known) == (
+        "the north-east mackerel catch"
+    )
+    assert grounded_issue("shares of the mackerel ca", asked, known) == "shares of the"
+    assert grounded_issue("nuclear war threat", asked, known) is None  # none of it is there
+    assert grounded_issue("mackerel war", asked, known) is None  # one word is no run

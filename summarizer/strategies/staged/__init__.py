@@ -9,8 +9,10 @@
    the windows' own spans, so nothing the model returns can be absent from the text. Windows
    are batched, up to `BATCH_CANDIDATES` candidates per call (one call for most articles).
    Windows without a candidate are never sent to the model: no call, no false meeting.
-4. `tensions`: one closed question per article about the sentences that name two of its
-   parties (countries, bodies), with the parties as enums; none when no sentence does.
+4. `tensions`: one call per article about the sentences that name two of its parties
+   (countries, bodies) and a word of what a dispute is made of: each sentence with its sides
+   read by code, the model says whether it states a dispute and its issue; no such
+   sentence, no call.
 5. `assemble`: each answer's confirmed candidates become meeting mentions, the tension
    answer tension drafts; `finalize` does the rest, as for every strategy.
 
@@ -110,7 +112,7 @@ class StagedStrategy(Strategy):
     def schemas(self) -> list[dict[str, Any]]:
         """The shape of the per-call answer models (built per window from `Options`)."""
         sample = Options(sides={}, times=("t",), places=("p",))
-        tension = TensionAsk(sentences=(Sentence(0, 1, "s"),), parties=("a", "b"))
+        tension = TensionAsk((Sentence(0, 1, "s"),), ("a", "b"), (("a", "b"),))
         return [
             answer_model(sample).model_json_schema(),
             tension_model(tension).model_json_schema(),

@@ -169,18 +169,7 @@ def answer_model(options: Options) -> type[BaseModel]:
     topic = Annotated[str, StringConstraints(min_length=2, max_length=TOPIC_CHARS)]
     fields: dict[str, Any] = {}
     for number, candidate in enumerate(options.candidates, 1):
-        sides = (_choice((sides_label(candidate),)), Field(description="The candidate's sides."))
-        no: type[BaseModel] = create_model(
-            f"NoMeeting{number}",
-            __base__=Strict,
-            sides=sides,
-            meeting=(Literal[False], Field(description="Not a meeting.")),
-        )
-        yes: type[BaseModel] = create_model(
-            f"Meeting{number}",
-            __base__=Strict,
-            sides=sides,
-            meeting=(Literal[True], Field(description="The sentence states this meeting.")),
+        yes = dict(
             status=(Status, Field(description="held, scheduled, proposed, cancelled, postponed.")),
             when=(
                 _choice(options.times) | None,
@@ -193,8 +182,34 @@ def answer_model(options: Options) -> type[BaseModel]:
                 Field(max_length=MAX_TOPICS, description="Topics the passage states, or []."),
             ),
         )
-        fields[f"c{number}"] = (no | yes, Field(description=f"Candidate {number}."))
+        reply = closed_reply(
+            ("Meeting", number, sides_label(candidate), "The candidate's sides."),
+            ("meeting", "The sentence states this meeting.", "Not a meeting."),
+            yes,
+        )
+        fields[f"c{number}"] = (reply, Field(description=f"Candidate {number}."))
     return create_model("WindowAnswer", __base__=Strict, **fields)
+
+
+def closed_reply(
+    named: tuple[str, int, str, str], flag: tuple[str, str, str], yes: dict[str, Any]
+) -> Any:
+    """One candidate's answer type: `{"sides": <its sides, a constant>, <flag>: false}`, or
+    the same with the flag true and the `yes` fields after it. `named` is the model name,
+    the candidate's number, its sides and their description; `flag` the flag's key and its
+    descriptions when true and when false. The grammar writes the sides for the model, so its
+    yes/no is decided right after the names it is about.
+    """
+    kind, number, label, about = named
+    key, said, denied = flag
+    sides: dict[str, Any] = {"sides": (_choice((label,)), Field(description=about))}
+    false: dict[str, Any] = {key: (Literal[False], Field(description=denied))}
+    true: dict[str, Any] = {key: (Literal[True], Field(description=said))}
+    no: type[BaseModel] = create_model(f"No{kind}{number}", __base__=Strict, **sides, **false)
+    found: type[BaseModel] = create_model(
+        f"{kind}{number}", __base__=Strict, **sides, **true, **yes
+    )
+    return no | found
 
 
 def replies(answer: BaseModel, options: Options) -> list[Any]:

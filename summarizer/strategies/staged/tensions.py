@@ -1,26 +1,27 @@
-"""The tension stage of the staged strategy: one closed question per article.
+"""The tension stage of the staged strategy: closed questions about candidate sentences.
 
-Parties are an enum of the article's own actors: the countries it names (a place's or a
-nationality's country, from the gazetteer: "Pyongyang" and "North Korean" are North Korea),
-and the organizations and bodies spaCy finds. The sentences asked about are those that name
-two or more of those parties (co-mention, no phrase list), at most `MAX_SENTENCES`, marked
-`[t1]`, `[t2]`, ... The model answers up to `MAX_TENSIONS` tensions: the sentence that states
-it (an enum of the marks), two or more parties (enums), and the issue in a few words. Code
+Parties are the article's own actors: the countries it names (a place's or a nationality's
+country, from the gazetteer: "Pyongyang" and "North Korean" are North Korea), and the
+organizations and bodies spaCy finds. A sentence that names two or more of the article's
+`MAX_PARTIES` most named parties is a candidate, its sides those parties (code reads them
+from the sentence: a small model asked to pick parties from a list picks ones the sentence
+does not name). At most `MAX_SENTENCES` candidates are asked, marked `[t1]`, `[t2]`, ...:
+those holding a word of what a dispute is made of (`conflict_words`) first, then those whose
+next sentence holds one (the parties named in one sentence, the quarrel in the next:
+"Morland introduced a new toll ... Estravia has called the toll discriminatory"), then the
+others, in article order; no call when no candidate is either. For each, the model answers
+whether it states a dispute between its sides and, if so, the issue in a few words. Code
 keeps an issue only when every word of it is the article's, writes it as a phrase of the
-asked sentence that holds it (`issue_phrase`; that sentence, verbatim, is the evidence), and
-keeps the parties that name two sides at least (`sides`). No sentence naming two parties: no
-call, no invented tension.
+sentence that holds it (`issues.issue_phrase`), and keeps one tension per set of sides and
+thing. No candidate: no call, no invented tension.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from types import GenericAlias
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
@@ -28,38 +29,101 @@ from summarizer.backends.base import Message
 from summarizer.pipeline import prompts
 from summarizer.pipeline.article import Article
 from summarizer.schema import Strict, TensionDraft
-from summarizer.strategies.staged.candidates import is_prose, nlp
-from summarizer.strategies.staged.spans import Sentence
+from summarizer.strategies.staged.candidates import is_prose
+from summarizer.strategies.staged.issues import ISSUE_CHARS, issue_phrase, locate
+from summarizer.strategies.staged.questions import closed_reply
+from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
 from summarizer.text import places
 from summarizer.text.fold import fold, words
+
+__all__ = ["ISSUE_CHARS", "TensionAsk", "found_tensions", "issue_phrase", "sides"]
 
 MAX_TENSIONS = 3
 MAX_PARTIES = 10
 MAX_SENTENCES = 6
-ISSUE_CHARS = 60
+MAX_SIDES = 3
 MIN_ORG_CHARS = 3
 MIN_STEM = 5  # letters a country's name shares with its nationality word
+MIN_CONTENT = 4  # letters of a content word of an issue (not "of", "the", "on")
+MIN_RUN = 2  # words of a model's issue that must be found together in an asked sentence
+
+# What a tension is made of: the conflict classes of the CAMEO event codebook (10-20: demand,
+# disapprove, reject, threaten, protest, exhibit force, reduce relations, coerce, assault,
+# fight) and the labelers' definition (a disagreement, dispute, sanction, protest or friction:
+# accusations, a walkout, a lawsuit, a rejected proposal), as word beginnings: "sanction" is
+# "sanctions", "sanctioned"; "accus" is "accuse", "accusation" ("sever" only as a verb, not
+# "several"). The sentences holding one, or followed by one that does, are asked first, and
+# an article with neither is not asked (as one with no meeting word is not asked about
+# meetings); the model, not the word, decides a tension.
+_CONFLICT = re.compile(
+    r"\b(?:disput|disagre|conflict|sanction|protest|accus|friction|tension|walk(?:ed)? ?out|"
+    r"lawsuit|su(?:e|ed|es|ing)\b|reject|refus|threat|condemn|critici|denounc|objection|"
+    r"complain|disappoint|blam|demand|tariff|embargo|restrict|bans?\b|banned|expel|expuls|"
+    r"sever(?:s|ed|ing)?\b|retaliat|den(?:y|ied|ies)|violat|abus|mistreat|detain|detention|"
+    r"arrest|coerc|punish|pressur|warn|ultimatum|provoc|aggress|hostil|contest|rival|rift|"
+    r"feud|spat|stand-?off|boycott|crackdown|wars?\b|invad|invasion|occup|attack|clash|fight|"
+    r"fought|strike|bomb|insurgen|rebel)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class TensionAsk:
-    """The sentences asked about (in article order) and the parties the answer may name."""
+    """The sentences asked about (in article order), the article's parties, and the sides of
+    each asked sentence (the parties it names, in its order).
+    """
 
     sentences: tuple[Sentence, ...]
     parties: tuple[str, ...]
+    sides: tuple[tuple[str, ...], ...] = ()
 
 
 def actors(sentence: Sentence, article: str) -> list[str]:
     """The parties `sentence` names: countries (of its places and nationalities) and bodies."""
     found: list[str] = []
+    dateline = DATELINE.match(sentence.text)  # "VESKOR, May 14 (Meridian Wire) - ": no party
+    opens = sentence.start + (dateline.end() if dateline else 0)
     for span in sentence.spans:
+        if span.end <= opens:
+            continue
         if span.label in ("GPE", "NORP", "LOC"):
             country = places.country_of(span.text, article) or places.capital_of(span.text)
-            if country:
-                found.append(country)
-        elif span.label == "ORG" and len(span.text) >= MIN_ORG_CHARS:
+        else:  # a country or capital that NER read as a body or a person: "Malawi", "Budapest"
+            country = places.capital_of(span.text)
+            country = country or (places.country_named(span.text) if _named(span) else None)
+        if country:
+            found.append(country)
+        elif span.label == "ORG" and len(span.text) >= MIN_ORG_CHARS and _body(span, article):
             found.append(span.text)
     return list(dict.fromkeys(found))
+
+
+def _named(span: Span) -> bool:
+    """`span` is a country's name itself, not a longer name holding one ("Netball Malawi")."""
+    country = places.country_named(span.text)
+    return country is not None and fold(country) == fold(span.text)
+
+
+# An organization span that is no party: the audience of a statement ("told VOA", "in an
+# interview with Fox News", "according to MSF" reports, it does not dispute), the last word
+# of a title ("Secretary of State", "Department of Commerce"), or a war's name, which is an
+# event ("the Korean War", "War on Terror").
+_AUDIENCE = re.compile(r"\b(?:told|tells?|telling|interview with|according to)\s+(?:the\s+)?$")
+_TITLE_END = re.compile(r"\bof\s+$")
+_WAR = re.compile(r"(?:^|\s)War\b")
+
+
+def _body(span: Span, article: str) -> bool:
+    """`span` (an organization) can be a side of a dispute (see `_AUDIENCE`)."""
+    before = article[max(0, span.start - 20) : span.start]
+    if _AUDIENCE.search(before) or _WAR.search(span.text):
+        return False
+    return not (" " not in span.text and _TITLE_END.search(before))
+
+
+def conflict_words(text: str) -> int:
+    """How many words of `text` say what a dispute is made of (see `_CONFLICT`)."""
+    return len(_CONFLICT.findall(text))
 
 
 def tension_ask(sentences: list[Sentence], article: str) -> TensionAsk | None:
@@ -69,16 +133,29 @@ def tension_ask(sentences: list[Sentence], article: str) -> TensionAsk | None:
     counts = Counter(p for found in named for p in found)
     order = {p: i for i, p in enumerate(dict.fromkeys(p for found in named for p in found))}
     top = sorted(counts, key=lambda p: (-counts[p], order[p]))[:MAX_PARTIES]
-    chosen = [s for s, found in zip(prose, named, strict=True) if len(set(found) & set(top)) >= 2]
-    if not chosen:
-        return None
     parties = tuple(sorted(top, key=lambda p: order[p]))
-    return TensionAsk(tuple(chosen[:MAX_SENTENCES]), parties)
+    found = []
+    cue = [conflict_words(s.text) > 0 for s in prose]
+    for at, (sentence, listed) in enumerate(zip(prose, named, strict=True)):
+        own = sides([p for p in listed if p in parties], (sentence,), parties)
+        if own:  # rank: its own words say dispute (0), the next sentence's do (1), neither (2)
+            rank = 0 if cue[at] else 1 if at + 1 < len(cue) and cue[at + 1] else 2
+            found.append((rank, at, sentence, tuple(own[:MAX_SIDES])))
+    first = sorted(found, key=lambda f: f[:2])[:MAX_SENTENCES]
+    if not first or first[0][0] == 2:
+        return None  # no candidate near a word of what a dispute is made of: nothing to ask
+    chosen = [(at, s, o) for _, at, s, o in sorted(first, key=lambda f: f[1])]
+    return TensionAsk(tuple(s for _, s, _ in chosen), parties, tuple(o for _, _, o in chosen))
 
 
 def marks(ask: TensionAsk) -> tuple[str, ...]:
     """The sentence marks `t1`, `t2`, ..."""
     return tuple(f"t{i}" for i in range(1, len(ask.sentences) + 1))
+
+
+def sides_label(own: tuple[str, ...]) -> str:
+    """How a candidate's sides are written in the prompt and in its answer."""
+    return " and ".join(own)
 
 
 def passage(ask: TensionAsk) -> str:
@@ -88,66 +165,93 @@ def passage(ask: TensionAsk) -> str:
 
 def tension_messages(ask: TensionAsk, article: Article, prompt: prompts.Prompt) -> list[Message]:
     """The chat messages of the tension question: the staged system prompt (the meeting
-    questions' own, so its KV cache serves both), then the marked sentences, the parties and
-    the tension instructions (the user template's tension branch).
+    questions' own, so its KV cache serves both), then the marked sentences, each with its
+    sides, and the tension instructions (the user template's tension branch).
     """
     published = article.published.isoformat() if article.published else None
-    parties = ", ".join(f'"{p}"' for p in ask.parties)
-    return prompt.render(passage=passage(ask), published=published, parties=parties)
+    lines = [f"{m}. {sides_label(o)}" for m, o in zip(marks(ask), ask.sides, strict=True)]
+    return prompt.render(passage=passage(ask), published=published, tension_sides=lines)
 
 
 def tension_model(ask: TensionAsk) -> type[BaseModel]:
-    """The response model: up to `MAX_TENSIONS` tensions, each its sentence, parties, issue."""
-    party: Any = Literal.__getitem__(ask.parties)
-    mark: Any = Literal.__getitem__(marks(ask))
-    parties: Any = GenericAlias(list, (party,))
+    """The response model: one answer per asked sentence, keyed `t1`, `t2`, ... Each opens
+    with the sentence's sides as a constant (the grammar writes them), then whether it states
+    a dispute between them; a dispute has its issue, a sentence without one nothing more.
+    """
     issue = Annotated[str, StringConstraints(min_length=3, max_length=ISSUE_CHARS)]
-    item = create_model(
-        "StatedTension",
-        __base__=Strict,
-        evidence=(mark, Field(description="The sentence stating it.")),
-        parties=(parties, Field(min_length=2, max_length=3, description="The parties in it.")),
-        issue=(issue, Field(description="What it is about, in the sentence's words.")),
-    )
-    items: Any = GenericAlias(list, (item,))
-    return create_model(
-        "TensionAnswer", __base__=Strict, tensions=(items, Field(max_length=MAX_TENSIONS))
-    )
+    fields: dict[str, Any] = {}
+    for number, own in enumerate(ask.sides, 1):
+        reply = closed_reply(
+            ("Tension", number, sides_label(own), "The sentence's sides."),
+            ("dispute", "The sentence states a dispute.", "No dispute between them."),
+            {"issue": (issue, Field(description="What they are at odds over, in its words."))},
+        )
+        fields[f"t{number}"] = (reply, Field(description=f"Sentence {number}."))
+    return create_model("TensionAnswer", __base__=Strict, **fields)
 
 
 def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[TensionDraft]:
-    """The answer's tensions with two sides (`sides`) and an issue in the article's words,
-    the issue put as a phrase of the sentence that holds it (`issue_phrase`), which is its
-    evidence; one per set of sides and one per issue of one sentence (the first: a small
-    model lists one dispute again with other parties of the same sentence).
+    """The disputes the answer confirmed, with the sides code read from their sentence and an
+    issue in the article's words, put as a phrase of the sentence that holds it
+    (`issue_phrase`; that sentence and the marked one are the evidence); one per issue of one
+    sentence, and one per set of sides and thing (a small model names one dispute again in
+    the next sentence that mentions it; the same sides over another thing are another
+    dispute), at most `MAX_TENSIONS`.
     """
-    by_mark = dict(zip(marks(ask), ask.sentences, strict=True))
     known = set(words(article))
     out: list[TensionDraft] = []
-    seen: set[object] = set()
-    for item in getattr(answer, "tensions", []):
-        parties = sides(list(dict.fromkeys(item.parties)), ask)
-        if not parties or not _grounded(_spaced(item.issue), known):
+    seen: set[tuple[int, str]] = set()
+    told: list[tuple[frozenset[str], frozenset[str]]] = []
+    for number, (sentence, own) in enumerate(zip(ask.sentences, ask.sides, strict=True), 1):
+        reply = getattr(answer, f"t{number}", None)
+        said = (
+            grounded_issue(reply.issue, ask.sentences, known) if reply and reply.dispute else None
+        )
+        if said is None:
             continue
-        issue, sentence = issue_phrase(item.issue, by_mark[item.evidence], ask.sentences)
-        keys = {frozenset(parties), (sentence.start, fold(issue))}
-        if not issue or keys & seen:
+        issue, where = issue_phrase(said, sentence, ask.sentences)
+        key = (frozenset(own), _content(issue))
+        if not issue or (where.start, fold(issue)) in seen or len(out) >= MAX_TENSIONS:
             continue
-        seen |= keys
-        out.append(TensionDraft(parties=parties, issue=issue, evidence=[sentence.text]))
+        if any(sides == key[0] and content & key[1] for sides, content in told):
+            continue  # the same sides over the same thing: one dispute named again
+        told.append(key)
+        seen.add((where.start, fold(issue)))
+        evidence = list(dict.fromkeys([sentence.text, where.text]))
+        out.append(TensionDraft(parties=list(own), issue=issue, evidence=evidence))
     return out
 
 
-def sides(parties: list[str], ask: TensionAsk) -> list[str]:
+def grounded_issue(issue: str, sentences: tuple[Sentence, ...], known: set[str]) -> str | None:
+    """The model's issue when every word of it is the article's; else the longest run of at
+    least `MIN_RUN` of its words that an asked sentence holds ("dividing the mackerel catch"
+    of "talks on the mackerel catch": "the mackerel catch"; an answer that ends in a word the
+    length limit cut, or in stray characters, loses that end); else None.
+    """
+    text = _spaced(issue)
+    if _grounded(text, known):
+        return text
+    said = text.split()
+    for n in range(len(said) - 1, MIN_RUN - 1, -1):
+        for i in range(len(said) - n + 1):
+            run = " ".join(said[i : i + n])
+            if _grounded(run, known) and any(locate(run, s.text) for s in sentences):
+                return run
+    return None
+
+
+def sides(
+    parties: list[str], sentences: tuple[Sentence, ...], listed: tuple[str, ...]
+) -> list[str]:
     """The sides `parties` name, each once; none unless two at least (a tension is between
     sides). A party listed under two names is one side: a single-word name of a country is
     the country ("DPRK" is North Korea), a nationality word of a country listed too is that
-    country ("Sandoran" is "Sandora": the listed country of an invented story). A word the
-    list took from inside a longer name of the asked sentences ("Bashar" of "Bashar
-    al-Assad", "Middle" of "Middle East") or a modifier ("Dubai-based", "Mexican-") is no side.
+    country ("Sandoran" is "Sandora": the listed country of an invented story). A word taken
+    from inside a longer name of `sentences` ("Bashar" of "Bashar al-Assad", "Middle" of
+    "Middle East") or a modifier ("Dubai-based", "Mexican-") is no side.
     """
-    names = {fold(span.text) for sentence in ask.sentences for span in sentence.spans}
-    found = [_side(p, ask.parties, names) for p in parties]
+    names = {fold(span.text) for sentence in sentences for span in sentence.spans}
+    found = [_side(p, listed, names) for p in parties]
     out = list(dict.fromkeys(s for s in found if s))
     return out if len(out) >= 2 else []
 
@@ -173,6 +277,11 @@ def _nationality_of(word: str, country: str) -> bool:
     return len(a) >= MIN_STEM and " " not in b and b.startswith(a) and len(b) - len(a) <= 3
 
 
+def _content(issue: str) -> frozenset[str]:
+    """The issue's content words (folded, four letters or more: "tariffs", "dairy", "sugar")."""
+    return frozenset(w for w in words(issue) if len(w) >= MIN_CONTENT)
+
+
 def _spaced(issue: str) -> str:
     return " ".join(issue.split()).strip(" .,;:")
 
@@ -181,101 +290,3 @@ def _grounded(issue: str, known: set[str]) -> bool:
     """Every word of the issue is a word of the article (folded), and it has one at least."""
     found = words(issue)
     return bool(found) and all(w in known for w in found) and bool(fold(issue))
-
-
-def issue_phrase(
-    issue: str, marked: Sentence, sentences: tuple[Sentence, ...]
-) -> tuple[str, Sentence]:
-    """The model's issue as a phrase of the asked sentence that holds it, and that sentence.
-
-    Found in the marked sentence or, failing that, in another asked one (blind to case,
-    accents, spaces and punctuation: "U. S." is "U.S.", "inEurope" is "in Europe"), the issue
-    is that sentence's own words, widened to whole words; an issue the answer's length limit
-    cut (`ISSUE_CHARS`) runs on to the end of the noun phrase it cut ("... produced in the" ->
-    "... produced in the 27-nation bloc"). A small model often takes its issue from another
-    sentence than the one it marks: the sentence that holds the words is the evidence. Not
-    found (the model's own wording), the issue is its words. Either way it does not end on a
-    function word ("tariffs on steel exports to the" -> "tariffs on steel exports") and keeps
-    no unpaired quote mark or bracket.
-    """
-    text = _paired(" ".join(issue.split()).strip(_EDGE))
-    cut = len(issue) >= ISSUE_CHARS - 1  # the limit leaves 59 or 60 characters
-    for sentence in (marked, *(s for s in sentences if s is not marked)):
-        span = _find(text, sentence.text)
-        if span is not None:
-            phrase = _phrase(sentence.text, *span, complete=cut)
-            if len(phrase) > 2 * ISSUE_CHARS:  # a noun phrase that runs on: the words found
-                phrase = _phrase(sentence.text, *span, complete=False)
-            return _paired(phrase), sentence
-    return _paired(_phrase(text, 0, len(text), complete=False)), marked
-
-
-_EDGE = " .,;:!?\"'{}()[]“”‘’"  # stray punctuation at a fragment's ends, and JSON an answer left
-# Parts of speech a phrase does not end on ("... exports to the"), and wh-words ("... which").
-_DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT", "SPACE"})
-_WH = frozenset({"WDT", "WP", "WP$", "WRB"})
-
-
-def _find(phrase: str, text: str) -> tuple[int, int] | None:
-    """Where `phrase` is in `text`, blind to case, accents, spaces and punctuation; else None."""
-    needle, _ = _squeezed(phrase)
-    hay, at = _squeezed(text)
-    i = hay.find(needle) if needle else -1
-    return None if i < 0 else (at[i], at[i + len(needle) - 1] + 1)
-
-
-def _squeezed(text: str) -> tuple[str, list[int]]:
-    """`text`'s letters and digits, case- and accent-folded, with the offset of each."""
-    out: list[str] = []
-    at: list[int] = []
-    for i, c in enumerate(text):
-        for d in unicodedata.normalize("NFKD", c).casefold():
-            if d.isalnum():
-                out.append(d)
-                at.append(i)
-    return "".join(out), at
-
-
-def _phrase(text: str, start: int, end: int, complete: bool) -> str:
-    """The words of `text` from `start` to `end`, widened to whole words ("Beijing-" ->
-    "Beijing-imposed"; to the end of the noun phrase of the last one when `complete`), less
-    a dangling word at either end.
-    """
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    doc = _parse(text)
-    if doc is None:
-        return text[start:end]
-    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
-    if complete and tokens:
-        last = tokens[-1].i
-        chunk = next((c for c in doc.noun_chunks if c.start <= last < c.end), None)
-        tokens += list(doc[last + 1 : chunk.end]) if chunk is not None else []
-    while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].tag_ in _WH):
-        tokens.pop()
-    while tokens and tokens[0].pos_ in ("PUNCT", "CCONJ", "SPACE"):
-        tokens.pop(0)
-    return text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)] if tokens else ""
-
-
-_PAIRS = ('"', "“”", "‘’", "()", "[]")
-_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")  # "Russia’s" holds no quote mark
-
-
-def _paired(phrase: str) -> str:
-    """`phrase` without the quote marks or brackets of a kind it holds an odd number of."""
-    for kind in _PAIRS:
-        found = [m.start() for m in re.finditer(f"[{re.escape(kind)}]", phrase)]
-        found = [i for i in found if not _APOSTROPHE.match(phrase, i)]
-        if len(found) % 2:
-            phrase = "".join(c for i, c in enumerate(phrase) if i not in found)
-    return " ".join(phrase.split()).strip(_EDGE)
-
-
-@functools.lru_cache(maxsize=64)
-def _parse(text: str) -> Any | None:
-    """spaCy's parse of one sentence or phrase (the asked sentences are parsed once each)."""
-    model = nlp()
-    return model(text) if model is not None else None
