@@ -26,7 +26,7 @@ def _answer(*meetings: dict[str, Any], article: Article | None = None, ask: int 
             "topics": []}  # fmt: skip
     candidates = plan(article or ARTICLE).asks[ask].options.candidates
     return {
-        f"c{n}": {"sides": questions.sides_label(c)} | (base | m if m else {"meeting": False})
+        f"c{n}": {"sides": questions.sides_label(c.sides)} | (base | m if m else {"meeting": False})
         for n, (c, m) in enumerate(zip(candidates, meetings, strict=True), 1)
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import GenericAlias
 from typing import Annotated, Any, Literal
@@ -153,9 +154,11 @@ def _list_of(item: Any) -> Any:
     return GenericAlias(list, (item,))
 
 
-def sides_label(candidate: Candidate) -> str:
-    """How a candidate's sides are written in the prompt and in its answer."""
-    return " and ".join(candidate.sides)
+def sides_label(sides: Sequence[str]) -> str:
+    """How a candidate's sides are written in the prompt and in its answer (meetings and
+    tensions alike): "A and B".
+    """
+    return " and ".join(sides)
 
 
 def answer_model(options: Options) -> type[BaseModel]:
@@ -183,7 +186,7 @@ def answer_model(options: Options) -> type[BaseModel]:
             ),
         )
         reply = closed_reply(
-            ("Meeting", number, sides_label(candidate), "The candidate's sides."),
+            ("Meeting", number, sides_label(candidate.sides), "The candidate's sides."),
             ("meeting", "The sentence states this meeting.", "Not a meeting."),
             yes,
         )
@@ -259,7 +262,7 @@ def build_messages(ask: Ask, article: Article, prompt: prompts.Prompt) -> list[M
     return prompt.render(
         passage=passage,
         published=published,
-        candidates=[f"c{i}. {sides_label(c)}" for i, c in enumerate(options.candidates, 1)],
+        candidates=[f"c{i}. {sides_label(c.sides)}" for i, c in enumerate(options.candidates, 1)],
         times=_listing(options.times),
         places=_listing(options.places),
     )

@@ -31,7 +31,7 @@ from summarizer.pipeline.article import Article
 from summarizer.schema import Strict, TensionDraft
 from summarizer.strategies.staged.candidates import is_prose
 from summarizer.strategies.staged.issues import ISSUE_CHARS, issue_phrase, locate
-from summarizer.strategies.staged.questions import closed_reply
+from summarizer.strategies.staged.questions import closed_reply, sides_label
 from summarizer.strategies.staged.spans import DATELINE, Sentence, Span
 from summarizer.text import places
 from summarizer.text.fold import fold, words
@@ -89,8 +89,7 @@ def actors(sentence: Sentence, article: str) -> list[str]:
         if span.label in ("GPE", "NORP", "LOC"):
             country = places.country_of(span.text, article) or places.capital_of(span.text)
         else:  # a country or capital that NER read as a body or a person: "Malawi", "Budapest"
-            country = places.capital_of(span.text)
-            country = country or (places.country_named(span.text) if _named(span) else None)
+            country = places.capital_of(span.text) or _country_itself(span.text)
         if country:
             found.append(country)
         elif span.label == "ORG" and len(span.text) >= MIN_ORG_CHARS and _body(span, article):
@@ -98,10 +97,10 @@ def actors(sentence: Sentence, article: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _named(span: Span) -> bool:
-    """`span` is a country's name itself, not a longer name holding one ("Netball Malawi")."""
-    country = places.country_named(span.text)
-    return country is not None and fold(country) == fold(span.text)
+def _country_itself(name: str) -> str | None:
+    """The country `name` is the name of, not a longer name holding one ("Netball Malawi")."""
+    country = places.country_named(name)
+    return country if country is not None and fold(country) == fold(name) else None
 
 
 # An organization span that is no party: the audience of a statement ("told VOA", "in an
@@ -151,11 +150,6 @@ def tension_ask(sentences: list[Sentence], article: str) -> TensionAsk | None:
 def marks(ask: TensionAsk) -> tuple[str, ...]:
     """The sentence marks `t1`, `t2`, ..."""
     return tuple(f"t{i}" for i in range(1, len(ask.sentences) + 1))
-
-
-def sides_label(own: tuple[str, ...]) -> str:
-    """How a candidate's sides are written in the prompt and in its answer."""
-    return " and ".join(own)
 
 
 def passage(ask: TensionAsk) -> str:
