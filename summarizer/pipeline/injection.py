@@ -15,6 +15,8 @@ import functools
 import re
 from collections.abc import Iterator
 
+from summarizer.text import prefilter
+from summarizer.text.prefilter import required
 from summarizer.text.sentences import sentence_bounds
 
 # A reader that is a machine. "assistant", "system", "model", "tool" alone are ordinary news
@@ -27,45 +29,51 @@ _MACHINE = (
 )
 
 
-def _pattern(start: str, end: str) -> str:
-    """The text of `_ADDRESSES_MODEL`, with `start` and `end` for where a sentence begins and
-    ends (`^` and `$`: it is searched in each line and sentence).
+def _branches(start: str, end: str) -> tuple[str, ...]:
+    """The alternatives of `_ADDRESSES_MODEL`, with `start` and `end` for where a sentence
+    begins and ends (`^` and `$`: it is searched in each line and sentence).
     """
     return (
         # "Ignore (all) (the/your) previous instructions", "disregard the system prompt"
         r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:(?:the|your|my)\s+)?"
         r"(?:previous|prior|above|earlier|preceding|system)\s+"
-        r"(?:instructions|prompts?|directions)\b"
+        r"(?:instructions|prompts?|directions)\b",
         # "Note to AI assistants", "Message for the summarization tool", "Instructions for models"
-        rf"|\b(?:note|message|memo|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
-        rf"(?:{_MACHINE}|models?|assistants?)\b"
+        rf"\b(?:note|message|memo|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+        rf"(?:{_MACHINE}|models?|assistants?)\b",
         # A sentence opening with a vocative: "Attention summarization tool:", "Dear AI,",
         # "To the summarization tool:", "Hey ChatGPT," (not "To the AI summit", "Attention turned")
-        rf"|{start}\W*(?:attention|dear|hey|hello|hi|to)[\s,:]+(?:the\s+|all\s+|any\s+|an?\s+)?"
-        rf"(?:{_MACHINE})\s*(?:[:,!]|{end})"
+        rf"{start}\W*(?:attention|dear|hey|hello|hi|to)[\s,:]+(?:the\s+|all\s+|any\s+|an?\s+)?"
+        rf"(?:{_MACHINE})\s*(?:[:,!]|{end})",
         # A machine reading this very text: "AI systems reading this", "any chatbot processing
         # this page", "language models summarising the article" (not "AI tools summarising news")
-        rf"|\b(?:{_MACHINE})\s+(?:that\s+(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|"
-        r"parsing|analy[sz]ing|scraping)\s+(?:this|these|the\s+(?:article|page|text|story|post))\b"
+        rf"\b(?:{_MACHINE})\s+(?:that\s+(?:is|are)\s+)?(?:reading|processing|summari[sz]ing|"
+        r"parsing|analy[sz]ing|scraping)\s+(?:this|these|the\s+(?:article|page|text|story|post))\b",
         # "You are (now) an AI / assistant / language model"
-        r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language\s+model|llm|chatbot)\b"
+        r"\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language\s+model|llm|chatbot)\b",
         # "system prompt", "new instructions", a line opening "SYSTEM:" or "ASSISTANT:"
-        r"|\b(?:system|developer)\s+prompt\b|\bnew\s+instructions\b"
-        rf"|{start}\W*(?:system|assistant)\s*:"
+        r"\b(?:system|developer)\s+prompt\b",
+        r"\bnew\s+instructions\b",
+        rf"{start}\W*(?:system|assistant)\s*:",
         # A sentence opening "(Please) report / add / list a ... meeting"
-        rf"|{start}\W*(?:please\s+)?(?:report|add|include|insert|output|list)\s+"
-        r"(?:a|an|the|this|one|another)\s+(?:\S+\s+){0,3}?meetings?\b"
+        rf"{start}\W*(?:please\s+)?(?:report|add|include|insert|output|list)\s+"
+        r"(?:a|an|the|this|one|another)\s+(?:\S+\s+){0,3}?meetings?\b",
         # The briefing's JSON keys, and the prompt's delimiters
-        r"|\"(?:summary|meetings|participants|tensions|evidence)\"\s*:"
-        r"|<<<\s*ARTICLE|ARTICLE\s*>>>"
+        r"\"(?:summary|meetings|participants|tensions|evidence)\"\s*:",
+        r"<<<\s*ARTICLE",
+        r"ARTICLE\s*>>>",
     )
 
 
-_ADDRESSES_MODEL = re.compile(_pattern("^", "$"), re.IGNORECASE)
-# Where the article holds no match of this, no line or sentence of it has one of
+_ADDRESSES_MODEL = re.compile("|".join(_branches("^", "$")), re.IGNORECASE)
+# Where the article holds no match of any of these, no line or sentence of it has one of
 # `_ADDRESSES_MODEL`: a line or sentence begins and ends next to whitespace or the text's
 # ends, and reads the article's whitespace runs as single spaces (`\s+` and `\W*` read both).
-_ANYWHERE = re.compile(_pattern(r"(?<!\S)", r"(?!\S)"), re.IGNORECASE)
+# Each is searched alone, and only in a text that holds one of its required literals.
+_ANYWHERE = tuple(
+    (re.compile(branch, re.IGNORECASE), required(branch))
+    for branch in _branches(r"(?<!\S)", r"(?!\S)")
+)
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -86,7 +94,7 @@ def _flagged(article: str) -> list[tuple[int, int]]:
     """Spans to blank: each line that addresses the model, and each sentence that does
     (read across the line breaks of its paragraph), widened to the whole lines it is on.
     """
-    if not _ANYWHERE.search(article):  # most articles: one search, not one per sentence
+    if not _anywhere(article):  # most articles: a few searches, not one per sentence
         return []
     spans = [m.span() for m in _LINE.finditer(article) if addresses_model(m[0])]
     for offset, paragraph in _paragraphs(article):
@@ -97,6 +105,18 @@ def _flagged(article: str) -> list[tuple[int, int]]:
                 newline = article.find("\n", offset + b)
                 spans.append((start, len(article) if newline < 0 else newline))
     return spans
+
+
+def _anywhere(article: str) -> bool:
+    """Some alternative of `_ADDRESSES_MODEL` matches somewhere in `article` (read as
+    `_ANYWHERE` reads it); an alternative none of whose literals the text holds is not searched.
+    """
+    low = prefilter.lowered(article)
+    return any(
+        pattern.search(article)
+        for pattern, literals in _ANYWHERE
+        if low is None or literals is None or any(s in low for s in literals)
+    )
 
 
 def _paragraphs(article: str) -> Iterator[tuple[int, str]]:

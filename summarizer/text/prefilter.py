@@ -150,3 +150,16 @@ def _escape(src: str, i: int) -> tuple[str | None, Required | None, int]:
     if char.isalnum():  # \1, \n, \t, \u..., \N{...}: not read here
         raise _Unknown
     return (char if char in _PLAIN or char in ".()[]{}|*+?^$\\" else None), None, i + 2
+
+
+# The characters outside ASCII that `re.IGNORECASE` matches to an ASCII letter, or whose lower
+# case holds one: "İ" (U+0130), "ı" (U+0131), "ſ" (U+017F, an "s") and the Kelvin sign (U+212A).
+_ASCII_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def lowered(text: str) -> str | None:
+    """`text` in lower case, in which to look for `required` literals: a text a pattern
+    matches holds one of them. None for a text with an `_ASCII_CASE` character, where a match
+    may spell a literal without its ASCII letters (search such a text with every pattern).
+    """
+    return None if _ASCII_CASE.search(text) else text.lower()

@@ -7,6 +7,7 @@ ordinary news sentences that mention AI, assistants or systems do not.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from summarizer.backends.fake import FakeBackend
 from summarizer.errors import ModelError
 from summarizer.inputs.loaders import load_text
+from summarizer.pipeline import injection
 from summarizer.pipeline.grounding import check_draft
 from summarizer.pipeline.injection import addresses_model, data_only, without_instructions
 from summarizer.schema import BriefingDraft
@@ -154,3 +156,28 @@ def test_without_instructions_drops_only_the_sentences_that_address_the_model() 
     )
     assert without_instructions(REAL) == REAL
     assert without_instructions("  ") == ""
+
+
+WHOLE = re.compile("|".join(pattern.pattern for pattern, _ in injection._ANYWHERE), re.I)
+NEWS = [
+    REAL,
+    "The AI summit in Seoul drew leaders. To the AI industry, the rules are a burden.",
+    "Note to editors: photographs of the meeting are available on request.",
+]
+
+
+@pytest.mark.parametrize("text", [*ADDRESSED.values(), *NEWS])
+def test_the_prefiltered_search_finds_what_the_whole_pattern_finds(text: str) -> None:
+    """Each alternative is searched only in a text holding one of its literals: the answer is
+    the whole pattern's, in any case, and with letters re reads as ASCII ones ("ſ", Kelvin).
+    """
+    variants = [
+        text,
+        text.upper(),
+        text.lower(),
+        text.replace("s", "ſ"),
+        text.replace("k", "\u212a"),
+    ]
+    for variant in variants:
+        assert injection._anywhere(variant) == bool(WHOLE.search(variant)), variant
+    assert injection._anywhere(f"{REAL}\n\n{text}") == bool(WHOLE.search(text))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from builders import STRAW_VISIT
 
 from summarizer.text import places
-from summarizer.text.prefilter import required
+from summarizer.text.prefilter import lowered, required
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,10 @@ def test_country_named_searches_only_patterns_that_can_match() -> None:
     assert places._searched("Côte d'Ivoire") == places._gazetteer()[2]  # not ASCII: all
     text = "Republic of Korea"
     assert {c for pattern, c in places._searched(text) if pattern.search(text)} == {"South Korea"}
+
+
+def test_lowered_is_none_where_a_letter_outside_ascii_matches_an_ascii_one() -> None:
+    assert lowered("Ignore ‘Previous’ Instructions") == "ignore ‘previous’ instructions"
+    for odd in ("\u0130", "\u0131", "\u017f", "\u212a"):  # İ, ı, ſ, Kelvin sign
+        assert lowered(f"a{odd}b") is None
+    assert re.search("(?i)system", "\u017fystem")  # why: "ſ" is an "s" to re.IGNORECASE
