@@ -53,7 +53,6 @@ PARTICLES = frozenset({"de", "da", "di", "du", "van", "von", "der", "den", "ter"
 # "al-Bashir", "el-Sisi", "bin-Talal": a particle joined to a capitalized name by a hyphen.
 _PREFIXED = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ul|bin|ibn|abu|bint|ben)-[^\W\d_a-z]")
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -65,17 +64,22 @@ class Form:
 
 
 def _tokens(article: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, ends_sentence) for each word; a trailing period ends a sentence
-    unless the word is an initial or an abbreviated honorific.
+    """(start, end, word, ends_sentence) for each word, a possessive ("'s", "'") cut off; a
+    trailing period ends a sentence unless the word is an initial or an abbreviated honorific.
     """
     out = []
     for m in _TOKEN.finditer(article):
-        word = _POSSESSIVE.sub("", m.group().rstrip("."))
-        dotted = m.group().endswith(".")
-        is_abbrev = dotted and (len(word) == 1 or fold(word) in HONORIFICS)
-        end = m.start() + len(word) + (1 if dotted and is_abbrev else 0)
-        out.append((m.start(), end, word, dotted and not is_abbrev))
+        token, start = m.group(), m.start()
+        dotted = token[-1] == "."
+        word = token[:-1] if dotted else token
+        if word.endswith(_POSSESSIVE):
+            word = word[: -1 if word[-1] != "s" else -2]
+        abbrev = dotted and (len(word) == 1 or fold(word) in HONORIFICS)
+        out.append((start, start + len(word) + (1 if abbrev else 0), word, dotted and not abbrev))
     return out
+
+
+_POSSESSIVE = ("'", "’", "'s", "’s")
 
 
 def _runs(article: str) -> list[list[tuple[int, int, str]]]:
@@ -83,15 +87,13 @@ def _runs(article: str) -> list[list[tuple[int, int, str]]]:
     runs: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []
     for start, end, word, stop in _tokens(article):
-        joined = (
-            current
-            and not article[current[-1][1] : start].strip()
-            and "\n" not in (article[current[-1][1] : start])
-        )
-        if current and not joined:
-            runs.append(current)
-            current = []
-        if word[:1].isupper() or (current and word in PARTICLES) or _PREFIXED.match(word):
+        if current:
+            gap = article[current[-1][1] : start]
+            if gap.strip() or "\n" in gap:
+                runs.append(current)
+                current = []
+        prefixed = "-" in word and _PREFIXED.match(word)  # no hyphen, no "al-" prefix
+        if word[:1].isupper() or (current and word in PARTICLES) or prefixed:
             current.append((start, end, word))
         elif current:
             runs.append(current)
@@ -108,6 +110,11 @@ def _is_title(word: str) -> bool:
 
 def name_forms(article: str) -> list[Form]:
     """Every name form in the article, in order: runs cut after titles, stripped of noise."""
+    return list(_forms(article))
+
+
+@functools.lru_cache(maxsize=64)  # more than the articles a daily run has in flight (32)
+def _forms(article: str) -> tuple[Form, ...]:
     forms = []
     for run in _runs(article):
         cut = max((i + 1 for i, (_, _, w) in enumerate(run) if _is_title(w)), default=0)
@@ -119,7 +126,7 @@ def name_forms(article: str) -> list[Form]:
         if run:
             text = " ".join(article[run[0][0] : run[-1][1]].split())
             forms.append(Form(tuple(_key(w) for _, _, w in run), text))
-    return forms
+    return tuple(forms)
 
 
 def strip_honorifics(name: str) -> str:

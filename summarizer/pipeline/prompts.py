@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ class Prompt:
     system_source: str
     user_source: str
 
-    @property
+    @cached_property  # asked for each article's provenance and cache key
     def hash(self) -> str:
         """sha256 over both templates (first 16 hex digits)."""
         digest = hashlib.sha256(f"{self.system_source}\0{self.user_source}".encode())

@@ -95,6 +95,7 @@ def _clusters(text: str) -> list[tuple[int, str]]:
     return clusters
 
 
+@functools.lru_cache(maxsize=1024)  # a quote is looked up at grounding, snap and finalize
 def find_quote(article: str, quote: str) -> tuple[int, int] | None:
     """Offsets `(start, end)` in `article` of the first occurrence of `quote`, else None."""
     norm_article, index = _normalized(article)
