@@ -42,6 +42,35 @@ def test_the_two_refers_back_to_the_last_pair() -> None:
     assert _parties(text) == [["Ana Lipovac", "Johan Brekke"], ["Ana Lipovac", "Johan Brekke"]]
 
 
+def test_the_two_leaders_are_the_pair_named_just_before_without_a_candidate() -> None:
+    # the lede names the pair but states no meeting; the next sentence's summit is theirs
+    text = (
+        "Prime Minister Ana Lipovac and President Johan Brekke declared a truce on Monday. "
+        "The two leaders made the announcement at a summit held in Ostvik."
+    )
+    assert _parties(text) == [["Ana Lipovac", "Johan Brekke"]]
+
+
+def test_the_two_leaders_are_the_nearer_pair() -> None:
+    # an older candidate's pair loses to the pair the sentence just before names
+    text = (
+        "Agnes Pryce met Lars Vik on Monday in Halden. "
+        "Gas prices rose again this week, traders in the capital said on Tuesday. "
+        "Ana Lipovac and Johan Brekke then spent the day at the lakeside palace. "
+        "Mediator Oskar Lund said the two leaders had agreed on a timetable after hours of talks."
+    )
+    assert _parties(text)[-1] == ["Ana Lipovac", "Johan Brekke"]
+
+
+def test_they_is_resolved_only_by_a_candidate() -> None:
+    # "they" can be any group: a sentence naming people is no antecedent on its own
+    text = (
+        "Relief worker Ana Lipovac and engineer Johan Brekke reached the valley on Monday. "
+        "They discussed the floods with reporters."
+    )
+    assert _parties(text) == [[]]
+
+
 def test_an_organization_qualifying_a_person_is_no_party() -> None:
     text = "Halden Lithium chief Lars Vik met Mayor Agnes Pryce at the town hall on Tuesday."
     assert _parties(text) == [["Lars Vik", "Agnes Pryce"]]

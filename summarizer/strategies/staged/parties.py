@@ -17,12 +17,15 @@ from typing import Any
 
 from summarizer.pipeline.names import TITLES
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
+from summarizer.text.fold import fold
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})
 TALK_VERBS = frozenset({"talk", "speak"})  # "talked to the French Prime Minister": "to" too
 CLIMB_DEPS = frozenset({"pobj", "prep", "dobj", "compound", "nsubj", "nsubjpass", "attr"})
 COLLECTIVE = re.compile(r"^(?:the\s+)?(?:two|both)\b|^(?:they|them|we)$", re.I)
+_PAIR = re.compile(r"^(?:the\s+)?(?:two|both)\b", re.I)
+PAIR = "pair"
 REPORTING = frozenset(
     {"say", "confirm", "announce", "deny", "report", "tell", "describe", "refer", "welcome",
      "criticize", "criticise", "cancel", "postpone", "follow", "prepare", "call"}
@@ -54,15 +57,14 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         cut = sentence.start + (dateline.end() if dateline else 0)
         sides = [s for s in sentence.spans if s.label in SIDE_LABELS and s.start >= cut]
         if docs is None:
-            parties, collective = sides, False
+            parties, collective = sides, ""
         else:
             last = recent[-1][1] if recent else ()
             parties, collective = _from_parse(
                 docs[i], sentence, sides, last, _named_before(sentences, i)
             )
         if collective and len(parties) < 2:
-            earlier = [p for j, p in recent if i - j <= LOOKBACK]
-            parties = list(earlier[-1]) if earlier else parties
+            parties = _antecedent(recent, sentences, i, collective == PAIR) or parties
         if len(parties) < 2 and i + 1 < len(sentences):
             parties = _named_next(parties, sentences[i + 1]) or parties
         if len(set(parties)) < 2:
@@ -81,12 +83,13 @@ def _from_parse(
     sides: list[Span],
     earlier: tuple[Span, ...],
     preceding: tuple[Span, ...] = (),
-) -> tuple[list[Span], bool]:
-    """Parties of the first trigger with two of them (else the best found), and whether a
-    collective ("the two", "they") stood among the arguments.
+) -> tuple[list[Span], str]:
+    """Parties of the first trigger with two of them (else the best found), and the kind of
+    collective that stood among the arguments: `PAIR` ("the two leaders", "both men"), "they"
+    (a pronoun), or "" (none).
     """
     best: list[Span] = []
-    collective = False
+    collective = ""
     for start, end in sentence.trigger_at:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
@@ -102,7 +105,7 @@ def _from_parse(
                 before = [s for s in sides if s.label == "PERSON" and s.end <= at]
                 found = before if len(before) >= 2 else found
             if COLLECTIVE.search(phrase) and len(phrase.split()) <= 3:
-                collective = True
+                collective = PAIR if _PAIR.match(phrase) else token.lower_
                 if token.lower_ != "we" and not any(s.label == "PERSON" for s in found):
                     continue  # "the two leaders" (no names given): the last candidate's sides
             found = found or _pronoun(token, sides, sentence.start, earlier or preceding)
@@ -181,6 +184,28 @@ def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ..
     if before:
         return before[-1:]
     return [s for s in earlier if s.label == "PERSON"][:1]
+
+
+def _antecedent(
+    recent: list[tuple[int, tuple[Span, ...]]], sentences: list[Sentence], i: int, pair: bool
+) -> list[Span]:
+    """What a collective in sentence `i` refers to: the last candidate's parties (within
+    `LOOKBACK` sentences); for a pair ("the two leaders", "both men"), the nearer of those and
+    the two people (two surnames) one of the two sentences just before names ("Prime Minister
+    A and President B declared a truce. The two leaders made the announcement at a summit
+    ..."), the candidate's on a tie. A pronoun ("they", "we") can stand for any group, so only
+    a candidate's parties resolve it. [] when there is nothing to refer to.
+    """
+    earlier = [(j, p) for j, p in recent if i - j <= LOOKBACK][-1:]
+    for j in range(i - 1, max(-1, i - 3) if pair else i - 1, -1):
+        people = [s for s in sentences[j].spans if s.label == "PERSON"]
+        if people:
+            if len({fold(s.text.split()[-1]) for s in people}) == 2 and (
+                not earlier or j > earlier[0][0]
+            ):
+                return list(dict.fromkeys(people))
+            break
+    return list(earlier[0][1]) if earlier else []
 
 
 def _named_before(sentences: list[Sentence], i: int) -> tuple[Span, ...]:
