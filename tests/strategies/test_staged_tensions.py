@@ -169,6 +169,30 @@ def test_an_issue_does_not_end_on_a_function_word_or_carry_stray_marks() -> None
     )
 
 
+def test_an_issue_is_one_noun_phrase_of_its_sentence() -> None:
+    sentence = _sentence(
+        "Brussels threatened sanctions and warned that the Velorian government's actions "
+        "over Ostrenia's claim to the strait would harm its trade with significant partners."
+    )
+    # a second clause joined on is not the issue
+    assert issue_phrase("sanctions and warned that the Velorian", sentence, ())[0] == "sanctions"
+    # nor a preposition before it
+    assert issue_phrase("over Ostrenia's claim to the strait", sentence, ())[0] == (
+        "Ostrenia's claim to the strait"
+    )
+    # a noun phrase cut before its head runs on to it, even when the answer was short
+    assert issue_phrase("its trade with significant", sentence, ())[0] == (
+        "its trade with significant partners"
+    )
+
+
+def test_an_issue_stops_at_a_full_stop_a_missing_space_hides() -> None:
+    sentence = _sentence("There have been repeated clashes between the two groups.The toll rose.")
+    assert issue_phrase("clashes between the two groups", sentence, ())[0] == (
+        "clashes between the two groups"
+    )
+
+
 def test_one_dispute_named_again_with_the_same_sides_is_one_tension() -> None:
     text = (
         "Washington warned Pyongyang on Monday that new sanctions were coming. "

@@ -1,7 +1,8 @@
 """The issue of a tension as a phrase of the article: the model's words found in the asked
 sentence that holds them (blind to case, accents, spaces and punctuation), widened to whole
-words, run on to the end of a noun phrase the answer's length limit cut, and trimmed of a
-dangling function word or an unpaired quote mark.
+words, run on to the head of a noun phrase cut after a modifier (and to the end of one the
+answer's length limit cut), cut before a second clause ("sanctions and warned that ..."), and
+trimmed of a leading preposition, a dangling function word or an unpaired quote mark.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ ISSUE_CHARS = 60
 
 
 def issue_phrase(
-    issue: str, marked: Sentence, sentences: tuple[Sentence, ...]
+    issue: str, marked: Sentence, sentences: tuple[Sentence, ...], answered: str | None = None
 ) -> tuple[str, Sentence]:
     """The model's issue as a phrase of the asked sentence that holds it, and that sentence.
 
@@ -33,7 +34,9 @@ def issue_phrase(
     no unpaired quote mark or bracket.
     """
     text = _paired(" ".join(issue.split()).strip(_EDGE))
-    cut = len(issue) >= ISSUE_CHARS - 1  # the limit leaves 59 or 60 characters
+    # the limit leaves 59 or 60 characters; `answered` is the model's issue before code kept
+    # the part of it the article holds
+    cut = len(answered or issue) >= ISSUE_CHARS - 1
     for sentence in (marked, *(s for s in sentences if s is not marked)):
         span = locate(text, sentence.text)
         if span is not None:
@@ -48,6 +51,9 @@ _EDGE = " .,;:!?\"'{}()[]“”‘’"  # stray punctuation at a fragment's ends
 # Parts of speech a phrase does not end on ("... exports to the"), and wh-words ("... which").
 _DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT", "SPACE"})
 _WH = frozenset({"WDT", "WP", "WP$", "WRB"})
+# ... nor begins on a preposition or conjunction ("over Malaysia's claim" -> "Malaysia's claim")
+_STOPS = frozenset({".", "!", "?", ";"})
+_LEADING = frozenset({"ADP", "CCONJ", "SCONJ", "PART", "PUNCT", "SPACE"})
 
 
 def locate(phrase: str, text: str) -> tuple[int, int] | None:
@@ -83,15 +89,33 @@ def _phrase(text: str, start: int, end: int, complete: bool) -> str:
     if doc is None:
         return text[start:end]
     tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
-    if complete and tokens:
+    # not past a full stop inside a "word" ("the two groups.The result": a missing space)
+    stop = next((k for k, t in enumerate(tokens) if k and t.text in _STOPS), len(tokens))
+    tokens = tokens[:stop]
+    if tokens:
         last = tokens[-1].i
         chunk = next((c for c in doc.noun_chunks if c.start <= last < c.end), None)
-        tokens += list(doc[last + 1 : chunk.end]) if chunk is not None else []
+        # a noun phrase cut inside, after a modifier ("... for significant" of "for
+        # significant corruption"), runs on to its head; one the length limit cut, to its end
+        inside = last < chunk.root.i and doc[last].pos_ not in _DANGLING if chunk else False
+        if chunk is not None and (complete or inside):
+            tokens += list(doc[last + 1 : chunk.end])
+    tokens = _one_clause(tokens)
     while tokens and (tokens[-1].pos_ in _DANGLING or tokens[-1].tag_ in _WH):
         tokens.pop()
-    while tokens and tokens[0].pos_ in ("PUNCT", "CCONJ", "SPACE"):
+    while tokens and tokens[0].pos_ in _LEADING:
         tokens.pop(0)
     return text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)] if tokens else ""
+
+
+def _one_clause(tokens: list[Any]) -> list[Any]:
+    """The tokens up to a second clause joined on ("sanctions and warned that ...": the
+    issue is "sanctions"): a coordinating conjunction followed by a verb.
+    """
+    for k, token in enumerate(tokens[1:-1], 1):
+        if token.pos_ == "CCONJ" and tokens[k + 1].pos_ in ("VERB", "AUX"):
+            return tokens[:k]
+    return tokens
 
 
 _PAIRS = ('"', "“”", "‘’", "()", "[]")

@@ -203,7 +203,7 @@ def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[Ten
         )
         if said is None:
             continue
-        issue, where = issue_phrase(said, sentence, ask.sentences)
+        issue, where = issue_phrase(said, sentence, ask.sentences, reply.issue if reply else None)
         key = (frozenset(own), _content(issue))
         if not issue or (where.start, fold(issue)) in seen or len(out) >= MAX_TENSIONS:
             continue
