@@ -42,8 +42,8 @@ class RateLimiter:
         if not self._window:
             return 0.0
         full = self.rpm is not None and len(self._window) >= self.rpm
-        used = sum(slot[1] for slot in self._window)
-        full = full or (self.tpm is not None and used + tokens > self.tpm)
+        if not full and self.tpm is not None:  # the window's tokens: summed only under a limit
+            full = sum(slot[1] for slot in self._window) + tokens > self.tpm
         return self._window[0][0] + self.period - now if full else 0.0
 
 

@@ -63,20 +63,17 @@ class Form:
     text: str
 
 
-def _tokens(article: str) -> list[tuple[int, int, str, bool]]:
-    """(start, end, word, ends_sentence) for each word, a possessive ("'s", "'") cut off; a
+def _token(m: re.Match[str]) -> tuple[int, int, str, bool]:
+    """(start, end, word, ends_sentence) of a word, a possessive ("'s", "'") cut off; a
     trailing period ends a sentence unless the word is an initial or an abbreviated honorific.
     """
-    out = []
-    for m in _TOKEN.finditer(article):
-        token, start = m.group(), m.start()
-        dotted = token[-1] == "."
-        word = token[:-1] if dotted else token
-        if word.endswith(_POSSESSIVE):
-            word = word[: -1 if word[-1] != "s" else -2]
-        abbrev = dotted and (len(word) == 1 or fold(word) in HONORIFICS)
-        out.append((start, start + len(word) + (1 if abbrev else 0), word, dotted and not abbrev))
-    return out
+    token, start = m.group(), m.start()
+    dotted = token[-1] == "."
+    word = token[:-1] if dotted else token
+    if word.endswith(_POSSESSIVE):
+        word = word[: -1 if word[-1] != "s" else -2]
+    abbrev = dotted and (len(word) == 1 or fold(word) in HONORIFICS)
+    return start, start + len(word) + (1 if abbrev else 0), word, dotted and not abbrev
 
 
 _POSSESSIVE = ("'", "’", "'s", "’s")
@@ -86,7 +83,10 @@ def _runs(article: str) -> list[list[tuple[int, int, str]]]:
     """Runs of capitalized words (particles allowed inside) separated only by spaces."""
     runs: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []
-    for start, end, word, stop in _tokens(article):
+    for m in _TOKEN.finditer(article):
+        if not current and not m.group()[0].isupper() and "-" not in m.group():
+            continue  # a lower-case word outside a run: no run to begin, join or end
+        start, end, word, stop = _token(m)
         if current:
             gap = article[current[-1][1] : start]
             if gap.strip() or "\n" in gap:
@@ -137,6 +137,7 @@ def strip_honorifics(name: str) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each form's words against each name of each draft
 def surname_match(a: str, b: str, ratio: int = CANONICAL_RATIO) -> bool:
     """Folded surnames equal, one a part of the other's hyphenated form, or similar spelling."""
     a, b = _key(a), _key(b)

@@ -78,8 +78,7 @@ def _read(path: Path) -> Table | None:
         return None
     if not isinstance(data, dict):
         return None
-    ok = all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
-    return data if ok else None
+    return data if all(isinstance(v, str) for v in data.values()) else None  # keys are str
 
 
 def _write(path: Path, table: Table) -> None:

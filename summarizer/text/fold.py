@@ -48,9 +48,23 @@ def _fold(text: str) -> str:
 
 
 def has_phrase(phrase: str, article: str) -> bool:
+    r"""`phrase` occurs in `article` as whole words (`(?<!\w)phrase(?!\w)`), both folded."""
     needle = fold(phrase)
-    pattern = rf"(?<!\w){re.escape(needle)}(?!\w)"
-    return bool(needle) and re.search(pattern, fold(article)) is not None
+    if not needle:
+        return False
+    haystack = fold(article)
+    start = haystack.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        if not (_word_char(haystack, start - 1) or _word_char(haystack, end)):
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
+
+
+def _word_char(text: str, i: int) -> bool:
+    r"""`text[i]` is a character `\w` matches (a letter, digit or "_"); False off the ends."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def name_in_article(name: str, article: str) -> bool:
