@@ -31,7 +31,7 @@ _PAST = re.compile(
     r"welcomed|yesterday|last week)\b",
     re.I,
 )
-_LOCATIVE = r"\b(?:in|at|to|near|capital|city|town|port),?\s+(?:[\w'’-]+\s+){0,3}"
+_LOCATIVE = r"\b(?:[Ii]n|[Aa]t|[Tt]o|near|capital|city|town|port),?\s+(?:[\w'’-]+\s+){0,3}"
 
 
 def status_cue(sentence: str) -> Status | None:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from summarizer.backends.base import Backend
-from summarizer.pipeline import corrections, dates, grounding, names
+from summarizer.pipeline import corrections, dates, grounding, names, trips
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.injection import data_only, without_instructions
 from summarizer.pipeline.mentions import Drafts, MeetingMention
@@ -81,6 +81,7 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
         before = article.text[: at[0]] if at else ""
         mention.city = corrections.event_place(mention.evidence[0], before)
     _place_from_data(mention, article.text)
+    _place_from_trip(mention, article.text)
     data = data_only(article.text)
     mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
     mention.agenda = [a for a in mention.agenda if grounding.phrase_grounded(a, data)]
@@ -117,6 +118,21 @@ def _place_from_data(mention: MeetingMention, article: str) -> None:
         mention.country = places.country_named(mention.country)
     elif mention.country and places.city_country(mention.country, article):
         mention.country = None  # a city given as the country ("Nairobi"): the model misread
+
+
+def _place_from_trip(mention: MeetingMention, article: str) -> None:
+    """A meeting in person whose evidence gives no place is where the article sends a
+    participant on a trip (`trips`: "Wen Jiabao visits India this week"); the trip's sentence
+    joins the evidence. Last, so status and date are read from the meeting's own words.
+    """
+    if mention.city or mention.country or mention.venue:
+        return
+    if _modality(mention) in ("call", "video") or trips.names_place(" ".join(mention.evidence)):
+        return  # a call is held from wherever each side is; a place stated is not the trip's
+    trip = trips.trip_place(mention.participants, data_only(article))
+    if trip is not None:
+        mention.city, mention.country = trip.city, trip.country
+        mention.evidence = unique_folded([*mention.evidence, trip.sentence])
 
 
 def _as_data(evidence: list[str], article: Article) -> str:
