@@ -13,6 +13,7 @@ meeting's evidence, so the place is grounded like any other.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ _TRIP = re.compile(
     r"\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
 )
 
+# the endings of a nationality word ("Australian", "Japanese", "Israeli"): a visiting person
 _DEMONYM = re.compile(r"(?:an|ese|ish|i|ic)$")
 # a trip that did not or will not take place, or one only offered: no meeting was held there
 _CALLED_OFF = re.compile(
@@ -73,8 +75,18 @@ class Trip:
 def _trips(person: Participant, article: str) -> list[Trip]:
     """Each trip the article gives `person`: a visit word after one of their names."""
     forms = _forms(person)
-    if not forms:
-        return []
+    return [
+        trip
+        for visitor, trip in _stated_trips(article)
+        if any(re.search(rf"\b{re.escape(f)}\b", visitor) for f in forms)
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def _stated_trips(article: str) -> tuple[tuple[str, Trip], ...]:
+    """(the folded last name before the visit word, the trip) of each trip the article states
+    (read once per article: `finalize` asks for each meeting without a place).
+    """
     out = []
     for start, end in sentence_bounds(article):
         sentence = article[start:end]
@@ -82,13 +94,10 @@ def _trips(person: Participant, article: str) -> list[Trip]:
             continue  # "cancelled his visit to Ankara", "a planned trip ..., which was cancelled"
         for match in _TRIP.finditer(sentence):
             named = name_forms(sentence[: match.start()])
-            last = fold(named[-1].text) if named else ""
-            if not any(re.search(rf"\b{re.escape(f)}\b", last) for f in forms):
-                continue  # the visitor is the last name before the visit ("Wen Jiabao visits")
             place = _known(match["place"])
-            if place is not None:
-                out.append(Trip(*place, sentence))
-    return out
+            if named and place is not None:  # the visitor is the last name before the visit
+                out.append((fold(named[-1].text), Trip(*place, sentence)))
+    return tuple(out)
 
 
 def _forms(person: Participant) -> list[str]:

@@ -51,8 +51,8 @@ _EDGE = " .,;:!?\"'{}()[]“”‘’"  # stray punctuation at a fragment's ends
 # Parts of speech a phrase does not end on ("... exports to the"), and wh-words ("... which").
 _DANGLING = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX", "PUNCT", "SPACE"})
 _WH = frozenset({"WDT", "WP", "WP$", "WRB"})
+_STOPS = frozenset({".", "!", "?", ";"})  # a phrase does not run past one
 # ... nor begins on a preposition or conjunction ("over Malaysia's claim" -> "Malaysia's claim")
-_STOPS = frozenset({".", "!", "?", ";"})
 _LEADING = frozenset({"ADP", "CCONJ", "SCONJ", "PART", "PUNCT", "SPACE"})
 
 
