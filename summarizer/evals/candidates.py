@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from summarizer.evals.cases import GoldMeeting, GoldParticipant
 from summarizer.pipeline.article import Article
+from summarizer.pipeline.names import called
 from summarizer.text.fold import name_in_article
 
 
 def forms(p: GoldParticipant) -> list[str]:
     """The words that name a side in an article: names, aliases, surnames; else its roles."""
-    names = [n for n in (p.name, *p.aliases) if n]
-    found = names + [n.split()[-1] for n in names if len(n.split()) > 1]
-    return found or [r for r in (p.title, p.organization) if r]
+    return called(p.name, *p.aliases) or [r for r in (p.title, p.organization) if r]
 
 
 def reached(meeting: GoldMeeting, passages: list[str]) -> bool:

@@ -318,6 +318,12 @@ def _titled(title: str, article: str) -> str | None:
     return max(found, key=len) if len(keys) == 1 else None
 
 
+def called(*names: str | None) -> list[str]:
+    """The names given (none empty) and the surname of each of two words or more, in order."""
+    given = [n for n in names if n]
+    return list(dict.fromkeys(given + [n.split()[-1] for n in given if len(n.split()) > 1]))
+
+
 def same_person(a: Participant, b: Participant) -> bool:
     """Same person: a shared name or alias, a similar full name, or a matching surname with
     compatible given names (diacritics and case ignored). Bodies: same organization or title.

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.pipeline.names import name_forms
+from summarizer.pipeline.names import called, name_forms
 from summarizer.schema import Participant
 from summarizer.text import places
 from summarizer.text.fold import fold
@@ -102,9 +102,7 @@ def _stated_trips(article: str) -> tuple[tuple[str, Trip], ...]:
 
 def _forms(person: Participant) -> list[str]:
     """The folded names a person goes by: names, aliases and their surnames (two letters+)."""
-    names = [n for n in (person.name, *person.aliases) if n]
-    found = names + [n.split()[-1] for n in names if len(n.split()) > 1]
-    return [fold(f) for f in dict.fromkeys(found) if len(f) > 1]
+    return [fold(f) for f in called(person.name, *person.aliases) if len(f) > 1]
 
 
 def _known(phrase: str) -> tuple[str | None, str] | None:
