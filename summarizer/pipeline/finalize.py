@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from summarizer.backends.base import Backend
-from summarizer.pipeline import corrections, dates, grounding, names, trips
+from summarizer.pipeline import agenda, corrections, dates, grounding, names, trips
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.injection import data_only, without_instructions
 from summarizer.pipeline.mentions import Drafts, MeetingMention
@@ -85,6 +85,12 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     data = data_only(article.text)
     mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
     mention.agenda = [a for a in mention.agenda if grounding.phrase_grounded(a, data)]
+    topics, listing = (
+        agenda.listed_topics(mention.evidence[0], data) if mention.evidence else ([], None)
+    )
+    if listing is not None:  # "They discussed issues including A, B and C": the code's list
+        mention.agenda = unique_folded([*mention.agenda, *topics])
+        mention.evidence = unique_folded([*mention.evidence, listing])
     if not grounding.phrase_grounded(mention.context_event, data):
         mention.context_event = None
     return mention
