@@ -207,6 +207,8 @@ def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[Ten
         key = (frozenset(own), _content(issue))
         if not issue or (where.start, fold(issue)) in seen or len(out) >= MAX_TENSIONS:
             continue
+        if _only_names(issue, (sentence, where)):
+            continue  # "ECOWAS", "in Turkey": a party or a place says nothing of the quarrel
         if any(sides == key[0] and content & key[1] for sides, content in told):
             continue  # the same sides over the same thing: one dispute named again
         told.append(key)
@@ -214,6 +216,18 @@ def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[Ten
         evidence = list(dict.fromkeys([sentence.text, where.text]))
         out.append(TensionDraft(parties=list(own), issue=issue, evidence=evidence))
     return out
+
+
+def _only_names(issue: str, sentences: tuple[Sentence, ...]) -> bool:
+    """Every content word of `issue` is in a name in `sentences` (the marked one and the one
+    holding the issue: a party, person or place span): the issue names who or where, not
+    what is disputed.
+    """
+    named = {
+        w for s in sentences for span in s.spans if span.label != "TIME" for w in words(span.text)
+    }
+    content = _content(issue)
+    return bool(content) and content <= named
 
 
 def grounded_issue(issue: str, sentences: tuple[Sentence, ...], known: set[str]) -> str | None:
