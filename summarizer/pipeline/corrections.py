@@ -86,18 +86,26 @@ _SIDELINES = re.compile(
 )
 _EVENT_IN = re.compile(
     r"\b(?:conference|summit|meeting|ministerial|forum|assembly|gathering|session|congress)s?\b"
-    r"[^.;]{0,40}?\b(?:in|at) ((?:[A-Z][\w'’-]+)(?:\s[A-Z][\w'’-]+){0,2})"
+    r"[^.;]{0,40}?\b(?:in|at) "
+    # "in the Nordmarkian port city of Hallstad", "in the capital, Mirat"
+    r"(?:the (?:[A-Z][\w'’-]+ )?(?:port |border |coastal )?(?:city|town|capital)(?: of|,) )?"
+    r"((?:[A-Z][\w'’-]+)(?:\s[A-Z][\w'’-]+){0,2})"
 )
 EVENT_LOOKBACK = 1500  # characters before the meeting's sentence where its event is named
 
 
 def event_place(sentence: str, before: str) -> str | None:
-    """Where a meeting "on the sidelines of the conference" is: the place of the last event
-    named with its place in the text `before` its sentence ("a G-20 ministerial meeting in
-    Bonn, Germany" -> "Bonn"), when the sentence itself names no place for it; else None.
+    """Where a meeting "on the sidelines of the conference" is: the place the sentence gives
+    the event ("on the sidelines of a gathering of G20 ministers in the port city of
+    Hallstad"), else that of the last event named with its place in the text `before` its
+    sentence ("a G-20 ministerial meeting in Bonn, Germany" -> "Bonn"); else None.
     """
-    if not _SIDELINES.search(sentence):
+    sidelines = _SIDELINES.search(sentence)
+    if sidelines is None:
         return None
+    own = _EVENT_IN.search(sentence, sidelines.start())  # "... of the G20 meeting in Osaka"
+    if own is not None:
+        return own[1]
     found = list(_EVENT_IN.finditer(before[-EVENT_LOOKBACK:]))
     return found[-1][1] if found else None
 

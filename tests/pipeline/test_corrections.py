@@ -71,6 +71,16 @@ def test_a_meeting_on_the_sidelines_of_an_event_is_where_the_event_is() -> None:
     assert event_place(sentence, "The minister left on Monday.") is None
 
 
+def test_the_event_place_in_the_meetings_own_sentence_comes_first() -> None:
+    before = "The minister left on Monday for a regional trade ministerial in Tarsis, Veloria. "
+    own = (
+        "Whitlow will meet Verin on the sidelines of a gathering of trade ministers in the "
+        "Nordmarkian port city of Hallstad."
+    )
+    assert event_place(own, before) == "Hallstad"
+    assert event_place("They met on the sidelines of the summit in Osaka.", "") == "Osaka"
+
+
 def test_a_parsed_tense_is_not_undone_by_another_clause() -> None:
     evidence = "Talks between Lipovac and Brekke have failed on who will lead the cabinet."
     assert decide_status("held", evidence, None, None) == "scheduled"  # "will": regex
