@@ -50,6 +50,7 @@ from summarizer.backends.openai_request import (
     validation_context,
     with_context,
 )
+from summarizer.backends.tls import async_http_client
 from summarizer.backends.transport import Tally, Transport, answer_text, posting, retry_after
 from summarizer.errors import MissingKeyError
 from summarizer.settings import Settings
@@ -191,14 +192,15 @@ class OpenAIBackend:
     @contextlib.asynccontextmanager
     async def _async_client(self) -> AsyncIterator[openai.AsyncOpenAI]:
         """The running loop's shared client: made by its first call, closed as soon as no
-        call of that loop uses it, so no connection outlives the loop that made it (each
-        client costs ~20 ms of CPU for its SSL context; a daily run makes one).
+        call of that loop uses it, so no connection outlives the loop that made it (a daily run
+        makes one; its TLS context is made once a process, `tls.async_http_client`).
         """
         loop = asyncio.get_running_loop()
         with self._lock:
             shared = self._async.get(loop)
             if shared is None:
-                shared = self._async[loop] = _Shared(openai.AsyncOpenAI(**self.client_args()))
+                client = openai.AsyncOpenAI(**self.client_args(), **async_http_client())
+                shared = self._async[loop] = _Shared(client)
             shared.users += 1
         try:
             yield shared.client
