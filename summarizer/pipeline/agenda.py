@@ -16,11 +16,10 @@ told apart: the listing must come within `FOLLOWING` sentences.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from summarizer.text import places
-from summarizer.text.sentences import sentence_bounds
+from summarizer.text.sentences import bounds_of
 
 FOLLOWING = 2
 MAX_WORDS = 8
@@ -51,7 +50,7 @@ def listed_topics(sentence: str, article: str) -> tuple[list[str], str | None]:
     at = article.find(sentence)
     if at < 0:
         return [], None
-    bounds = _bounds(article)
+    bounds = bounds_of(article)
     first = next((i for i, (a, b) in enumerate(bounds) if a <= at < b), None)
     if first is None:
         return [], None
@@ -60,12 +59,6 @@ def listed_topics(sentence: str, article: str) -> tuple[list[str], str | None]:
         if len(items) >= 2:
             return items, article[a:b]
     return [], None
-
-
-@functools.lru_cache(maxsize=64)
-def _bounds(article: str) -> tuple[tuple[int, int], ...]:
-    """The article's sentences (split once per article: `finalize` asks for each meeting)."""
-    return tuple(sentence_bounds(article))
 
 
 def _items(sentence: str) -> list[str]:

@@ -22,7 +22,7 @@ from summarizer.pipeline.names import called, name_forms
 from summarizer.schema import Participant
 from summarizer.text import places
 from summarizer.text.fold import fold
-from summarizer.text.sentences import sentence_bounds
+from summarizer.text.sentences import bounds_of
 
 # a visit word and the words that lead to its destination: "visits India", "visit to Ankara",
 # "visit in Chisinau", "a visit of India", "trip to", "tour of"
@@ -88,7 +88,7 @@ def _stated_trips(article: str) -> tuple[tuple[str, Trip], ...]:
     (read once per article: `finalize` asks for each meeting without a place).
     """
     out = []
-    for start, end in sentence_bounds(article):
+    for start, end in bounds_of(article):
         sentence = article[start:end]
         if _CALLED_OFF.search(sentence):
             continue  # "cancelled his visit to Ankara", "a planned trip ..., which was cancelled"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n+")
@@ -15,6 +16,14 @@ _ABBREVIATION = re.compile(
 # a sentence, not a name: a determiner or pronoun ("... on the platform X. The G7 talks ...").
 _OPENER = re.compile(r"\s+(?:The|A|An|This|That|These|Those|It|He|She|They|We|His|Her|Their|Its)\b")
 _INITIAL = re.compile(r"\b[A-Z]\.$")
+
+
+@functools.lru_cache(maxsize=64)
+def bounds_of(text: str) -> tuple[tuple[int, int], ...]:
+    """`sentence_bounds` of `text`, kept for the last texts split: one article's sentences
+    serve every meeting `finalize` reads them for.
+    """
+    return tuple(sentence_bounds(text))
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
