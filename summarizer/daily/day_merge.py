@@ -52,7 +52,7 @@ class DayMerge:
         """
         held = len(self.items)
         same = len(items) >= held and all(
-            ref == r and briefing is b
+            (ref is r or ref == r) and briefing is b
             for (ref, briefing), (r, b) in zip(items, self.items, strict=False)
         )
         merge = self if same else DayMerge()

@@ -79,8 +79,11 @@ def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
     run's `premerged`, when it has one), total the cost.
     """
     done = [(r, r.briefing) for r in results if r.briefing is not None]
-    refs = [(source_ref(n, b), b) for n, (_, b) in enumerate(done, 1)]
-    articles = [article_info(ref.n, r, b, run) for (ref, b), (r, _) in zip(refs, done, strict=True)]
+    held = run.premerged.items if run.premerged is not None else []
+    refs = [(_ref(n, b, held), b) for n, (_, b) in enumerate(done, 1)]
+    articles = _made_ahead(run, done)
+    rest = zip(refs[len(articles) :], done[len(articles) :], strict=True)
+    articles += [article_info(ref.n, r, b, run) for (ref, b), (r, _) in rest]
     failed = [_failure(r) for r in results if r.briefing is None]
     cost = add_costs([r.cost for r in results])
     model = run.backend.model
@@ -102,6 +105,25 @@ def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
         cost_usd=cost,
         cost_note=None if run.price else f"no price known for model {model!r}; see --price-table",
     )
+
+
+def _ref(n: int, briefing: Briefing, held: list[tuple[SourceRef, Briefing]]) -> SourceRef:
+    """`source_ref(n, briefing)`: the one the merge made ahead for this very briefing, if so."""
+    if n <= len(held) and held[n - 1][1] is briefing and held[n - 1][0].n == n:
+        return held[n - 1][0]
+    return source_ref(n, briefing)
+
+
+def _made_ahead(run: DailyRun, done: list[tuple[ArticleResult, Briefing]]) -> list[ArticleInfo]:
+    """The leading articles' lines the run made ahead (`DailyRun.infos`, with their note
+    lines), as long as they are of the very results numbered the same here.
+    """
+    ahead: list[ArticleInfo] = []
+    for (result, info), (r, _) in zip(run.infos, done, strict=False):
+        if result is not r or info.n != len(ahead) + 1:
+            break
+        ahead.append(info)
+    return ahead
 
 
 def article_info(n: int, r: ArticleResult, b: Briefing, run: DailyRun) -> ArticleInfo:

@@ -56,6 +56,7 @@ from summarizer.daily.limits import Turns, estimate_tokens
 from summarizer.daily.note import (
     ArticleInfo,
     Digest,
+    NoteLines,
     digest_json,
     note_lines,
     render_note,
@@ -147,7 +148,8 @@ class DailyRun:
         self.price = price_for(backend.model, config.prices, backend=backend.name)
         self._open_jsonl = jsonl or (lambda: JsonlWriter(config.path(".jsonl")))
         self.premerged: DayMerge | None = None  # the leading recorded entries, merged
-        self.note_lines: dict[str, str] = {}  # their note lines (`note.note_lines`)
+        self.note_lines = NoteLines()  # their note lines (`note.note_lines`)
+        self.infos: list[tuple[ArticleResult, ArticleInfo]] = []  # their note's source lines
 
     async def run(
         self,
@@ -226,6 +228,7 @@ class DailyRun:
             await turn()
             note_lines([info], self.note_lines)
         self.premerged = merge
+        self.infos = [(found[i], info) for i, info in enumerate(infos)]
         return found
 
     def _texts(self, entries: list[Entry], recorded: dict[int, str]) -> dict[int, Article]:
@@ -387,10 +390,11 @@ async def _run_day(
     recorded = record.recorded_lines(day, known) if day is not None else None
     results = await run.run(day.entries if day else entries, first, recorded)
     digest = build_digest(results, run)
-    note = render_note(digest, run.note_lines)
+    shown = digest_json(digest)
+    note = render_note(digest, run.note_lines, shown)
     if digest.failed and len(digest.articles) < (previous := files.previous_briefed()):
         return DailyReport(digest, note, files.note, results, kept_previous=previous)
-    outputs = {".digest.json": digest_json(digest), ".md": note}
+    outputs = {".digest.json": shown, ".md": note}
     outputs |= {s: page(digest, results) for s, page in run.config.pages.items()}
     paths = write_day(files, outputs, force=run.config.force)
     if run.cache is not None and day is not None and not digest.failed:

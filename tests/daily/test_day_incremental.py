@@ -176,6 +176,10 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
         return merge
 
     monkeypatch.setattr(DayMerge, "resume", spied)
+    made: list[int] = []  # the sources' numbers and lines made after the call (`build_digest`)
+    for name in ("article_info", "source_ref"):
+        made_one = getattr(day_report, name)
+        monkeypatch.setattr(day_report, name, lambda n, *a, f=made_one: made.append(n) or f(n, *a))
     monkeypatch.setattr(day_report, "merge_meetings", _never)
     monkeypatch.setattr(day_report, "merge_tensions", _never)
 
@@ -194,6 +198,7 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
     assert loaded == ["06-copy.txt"]
     assert [a.cached for a in report.digest.articles] == [True] * 5 + [False]
     assert resumed == [(5, True)]  # the five recorded, merged ahead; the new one added
+    assert made == [6, 6]  # the recorded ones' references and source lines: made ahead
     assert 6 in [s.n for s in report.digest.meetings[0].sources]  # 06 is 01, retold
 
 

@@ -13,6 +13,7 @@ from summarizer.daily.note import (
     ArticleInfo,
     Digest,
     FailedArticle,
+    NoteLines,
     cleaned,
     digest_json,
     note_body,
@@ -258,15 +259,28 @@ def test_cleaned_is_clean_all_and_copies_nothing_without_a_control_character() -
 
 def test_lines_rendered_ahead_give_the_same_note() -> None:
     digest = _digest()
-    lines: dict[str, str] = {}
+    lines = NoteLines()
     note_lines(digest.meetings[:3], lines)
     note_lines(digest.articles, lines)
-    assert len(lines) == 3 + len(digest.articles)
-    stale = {key: "stale" for key in lines}  # keyed by content: the lines it writes
+    assert len(lines.by_json) == len(lines.by_item) == 3 + len(digest.articles)
+    stale = NoteLines({key: "stale" for key in lines.by_json})  # by content: the lines it writes
     assert render_note(digest, stale).count("stale") == 3 + len(digest.articles)
     assert render_note(digest, lines) == render_note(digest)
+    same = digest.model_copy(deep=True)  # other objects, the same JSON: taken by their JSON
+    assert render_note(same, lines) == render_note(digest)
+    held = NoteLines(by_item={k: (item, "ahead!") for k, (item, _) in lines.by_item.items()})
+    assert render_note(digest, held).count("ahead!") == 3 + len(digest.articles)  # the very items
+    assert render_note(same, held) == render_note(digest)  # not theirs
     dirty = _digest(model="\x1b[2Jgpt", meetings=[_meeting(24, "scheduled", [REF1],
                     agenda=["\x1b]0;x\x07grain"])])  # fmt: skip
-    ahead: dict[str, str] = {}
+    ahead = NoteLines()
     note_lines(dirty.meetings, ahead)
-    assert ahead == {} and render_note(dirty, ahead) == render_note(dirty)
+    assert ahead == NoteLines() and render_note(dirty, ahead) == render_note(dirty)
+
+
+def test_the_digest_json_given_finds_what_its_compact_json_does() -> None:
+    for digest in (_digest(), _digest(model="gpt\x1b"), _digest(model="a\\b")):
+        shown = digest_json(digest)
+        assert cleaned(digest, shown) == cleaned(digest)
+        assert (cleaned(digest, shown) is digest) == (cleaned(digest) is digest)
+        assert render_note(digest, None, shown) == render_note(digest)
