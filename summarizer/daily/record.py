@@ -137,11 +137,27 @@ def code_stamp() -> str:
     for name in LIBRARIES:  # all loaded with the daily run (schema, merge, note, loaders)
         module = sys.modules.get(name)
         digest.update(f"\n{name}={getattr(module, '__version__', None)}".encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            digest.update(f"\n{path.relative_to(PACKAGE)}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, path in _package_files(str(PACKAGE)):
+        with open(path, "rb") as f:
+            digest.update(f"\n{name}\n".encode() + hashlib.sha256(f.read()).digest())
     return digest.hexdigest()
+
+
+def _package_files(folder: str, under: str = "") -> list[tuple[str, str]]:
+    """(path relative to the package, path) of each regular file of the package, by the
+    first: every file but the byte-compiled ones (`os.scandir`, whose entries know their
+    type, and string paths: `Path.rglob`, `is_file` and sorting `Path`s took 2 of 3.2 ms).
+    """
+    found = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            name = under + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    found += _package_files(entry.path, name + os.sep)
+            elif entry.is_file() and not entry.name.endswith(".pyc"):
+                found.append((name, entry.path))
+    return sorted(found)
 
 
 async def day_inputs(
