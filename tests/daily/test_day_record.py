@@ -353,3 +353,19 @@ def test_a_file_is_hashed_by_its_bytes_only_when_a_loader_would_read_it(
     assert record._file_hash(text) is None
     monkeypatch.setattr(record.loaders, "MAX_HTML_BYTES", 70_000)
     assert record._file_hash(text) is not None
+
+
+def test_a_record_is_its_checksum_then_the_rest_and_reads_back() -> None:
+    files = {".jsonl": "{}\n", ".digest.json": "{}", ".md": "é\n"}
+    day = record.DayRecord("k", "b", ["x"], files)
+    value = day.encode()
+    checksum, _, rest = value.partition(b"\n")
+    assert checksum == hashlib.sha256(rest).hexdigest().encode()
+    head, _, body = rest.partition(b"\n")
+    assert json.loads(head)["files"] == [[".jsonl", 3], [".digest.json", 2], [".md", 3]]
+    assert body == "{}\n{}é\n".encode()
+    assert record.DayRecord.decode(value) == day
+    for broken in (value[:-1], value[:64], b"x", b"", checksum + b"\n" + head):
+        assert record.DayRecord.decode(broken) is None
+    no_body = hashlib.sha256(b"{}").hexdigest().encode() + b"\n{}"
+    assert record.DayRecord.decode(no_body) is None
