@@ -8,8 +8,9 @@ Sources, Failed articles. Every item cites its articles as [1] [2]; each number 
 reference-style link to the article, so citations are clickable where the article has a URL.
 A meeting of unknown status counts as upcoming unless its date is before the note's date.
 A meeting's or a source's line is a pure function of it: lines rendered ahead (`note_lines`,
-keyed by the item's JSON) are taken as they are (the daily run renders a day's recorded
-articles' lines while its new ones are asked about).
+keyed by the item's JSON), and that JSON in the digest's (`digest_json`), are taken as they
+are (the daily run renders a day's recorded articles' while its new ones are asked about).
+The digest's models are `daily.digest`'s (re-exported here).
 
 Every string here came from an article, a feed or a model: the digest loses its control
 characters first (`cleaned`: `clean_all`, skipped when its JSON shows none), each string is
@@ -29,85 +30,36 @@ from dataclasses import dataclass, field
 
 import yaml
 from markupsafe import Markup
-from pydantic import Field
 
 from summarizer.backends.cost import format_cost
+from summarizer.daily.digest import ArticleInfo as ArticleInfo  # re-exported
+from summarizer.daily.digest import Digest as Digest  # re-exported
+from summarizer.daily.digest import FailedArticle as FailedArticle  # re-exported
+from summarizer.daily.digest import cleaned as cleaned  # re-exported
+from summarizer.daily.digest import shows_control
 from summarizer.daily.merge import MergedMeeting, SourceRef
 from summarizer.daily.tensions import MergedTension
 from summarizer.render import html
 from summarizer.render.markdown import escape_md, link_url, md_link
-from summarizer.schema import Participant, Strict, Usage
-from summarizer.text.controls import clean_all
+from summarizer.schema import Participant
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n+", re.DOTALL)
-# A control character `clean_controls` drops or changes, as a digest's JSON shows it: C0 ones
-# escaped (but tab and newline; `_ESCAPED`), DEL and C1 as they are (C1 in UTF-8: `_C1`).
-# A match after an escaped backslash (`\\b`) is a false alarm, which only costs `clean_all`.
-_ESCAPED = re.compile(r"\\(?:[bfr]|u00(?:0[0-8b-f]|1[0-9a-f]|7f|[89][0-9a-f]))", re.IGNORECASE)
-_C1 = re.compile(rb"\xc2[\x80-\x9f]")
 _FAR_FUTURE = dt.date.max
 
 
-class ArticleInfo(Strict):
-    """One briefed article: its number in Sources, metadata, and what it cost."""
-
-    n: int
-    title: str | None = None
-    url: str | None = None
-    published: dt.date | None = None
-    origin: str | None = None
-    cached: bool = False
-    usage: Usage = Field(default_factory=Usage)
-    cost_usd: float | None = None
-
-
-class FailedArticle(Strict):
-    """An article that could not be loaded or briefed, with its one-line error."""
-
-    origin: str
-    title: str | None = None
-    url: str | None = None
-    error: str
-
-
-class Digest(Strict):
-    """Everything the day produced: what `YYYY-MM-DD.digest.json` holds and the note shows."""
-
-    date: dt.date
-    model: str | None = None
-    prompt_hash: str | None = None
-    strategy: str = Field("whole", description="Extraction strategy (whole or staged).")
-    meetings: list[MergedMeeting] = Field(default_factory=list)
-    tensions: list[MergedTension] = Field(default_factory=list)
-    articles: list[ArticleInfo] = Field(default_factory=list)
-    failed: list[FailedArticle] = Field(default_factory=list)
-    usage: Usage = Field(default_factory=Usage, description="Tokens spent by this run's calls.")
-    cost_usd: float | None = Field(None, description="USD of this run's calls; null if unknown.")
-    cost_note: str | None = None
-
-
-def digest_json(digest: Digest) -> str:
-    """The digest as indented JSON."""
-    return digest.model_dump_json(indent=2) + "\n"
-
-
-def cleaned(digest: Digest, shown: str | None = None) -> Digest:
-    """`clean_all(digest)`; the digest itself when no string in it holds a control character
-    (its JSON is searched: ~3 ms for 500 articles, where `clean_all` copies every model, ~35 ms).
-    `shown`: the digest's JSON when the caller has it (`digest_json`: indenting adds only
-    spaces and newlines between tokens, so it shows a control character just when the compact
-    JSON does), searched instead of making it again.
+def digest_json(digest: Digest, ahead: NoteLines | None = None) -> str:
+    """The digest as indented JSON. With `ahead` holding items made ahead (`note_lines`),
+    its meetings and articles are their entries (`NoteLines.entry`) in the digest's JSON
+    without them: the same text.
     """
-    return clean_all(digest) if _shows_control(shown or digest.model_dump_json()) else digest
-
-
-def _shows_control(text: str) -> bool:
-    """Whether the JSON text shows a control character (see `_ESCAPED`): each test a scan for
-    a literal (~0.01 ms for 500 KB of ASCII), where one regex with a character class took 3 ms.
-    """
-    if "\x7f" in text or (not text.isascii() and _C1.search(text.encode("utf-8", "surrogatepass"))):
-        return True
-    return "\\" in text and _ESCAPED.search(text) is not None
+    if ahead is None or not ahead.by_item:
+        return digest.model_dump_json(indent=2) + "\n"
+    text = digest.model_copy(update={"meetings": [], "articles": []}).model_dump_json(indent=2)
+    for name, items in (("meetings", digest.meetings), ("articles", digest.articles)):
+        if items:  # a top-level key is the only one two spaces in
+            body = ",\n".join(ahead.entry(item) for item in items)
+            text = text.replace(f'\n  "{name}": []', f'\n  "{name}": [\n{body}\n  ]', 1)
+    return text + "\n"
 
 
 def render_note(digest: Digest, lines: NoteLines | None = None, shown: str | None = None) -> str:
@@ -135,23 +87,29 @@ def render_note(digest: Digest, lines: NoteLines | None = None, shown: str | Non
 
 @dataclass
 class NoteLines:
-    """Lines of meetings and sources rendered ahead (`note_lines`) for a `render_note` to
-    come: by the item's JSON (a line is a pure function of it) and by the item itself, for
-    the very objects rendered, so that their JSON is not made again (~4 ms for a 500-article
-    day). Those objects are held here (an id is not reused while they live) and must not
-    change once rendered: nothing changes a merged meeting or an `ArticleInfo` (the merge
-    makes a new meeting when an article joins its group).
+    """Lines of meetings and sources rendered ahead (`note_lines`) for a `render_note` and a
+    `digest_json` to come: by the item's JSON (`_entry`: as the digest's JSON holds it), a
+    line being a pure function of it, and by the item itself, with that JSON, for the very
+    objects rendered, so that neither is made again after the call (~8 ms for 500 articles).
+    Those objects are held here (an id is not reused while they live) and must not change
+    once rendered: nothing changes a merged meeting or an `ArticleInfo` (the merge makes a
+    new meeting when an article joins its group).
     """
 
     by_json: dict[str, str] = field(default_factory=dict)
-    by_item: dict[int, tuple[MergedMeeting | ArticleInfo, str]] = field(default_factory=dict)
+    by_item: dict[int, tuple[MergedMeeting | ArticleInfo, str, str]] = field(default_factory=dict)
+
+    def entry(self, item: MergedMeeting | ArticleInfo) -> str:
+        """The item's JSON as an entry of the digest's list (`_entry`): made ahead, or now."""
+        held = self.by_item.get(id(item))
+        return held[1] if held is not None and held[0] is item else _entry(item)
 
     def line(self, item: MergedMeeting | ArticleInfo) -> str:
         """The item's line: rendered ahead, or now (and kept by its JSON)."""
         held = self.by_item.get(id(item))
         if held is not None and held[0] is item:
-            return held[1]
-        key = item.model_dump_json()
+            return held[2]
+        key = _entry(item)
         found = self.by_json.get(key)
         if found is None:
             found = self.by_json[key] = _render_line(item)
@@ -159,15 +117,22 @@ class NoteLines:
 
 
 def note_lines(items: list[MergedMeeting] | list[ArticleInfo], lines: NoteLines) -> None:
-    """Render the note's line of each meeting or source into `lines` (by the item and its
-    JSON) for a `render_note` to come; an item with a control character is left to it (it
-    renders the cleaned item, a copy).
+    """Render the note's line and the JSON of each meeting or source into `lines` (by the
+    item and its JSON) for a `render_note` to come; an item with a control character is left
+    to it (it renders the cleaned item, a copy).
     """
     for item in items:
-        key = item.model_dump_json()
-        if not _shows_control(key):
+        key = _entry(item)
+        if not shows_control(key):
             line = lines.by_json[key] = _render_line(item)
-            lines.by_item[id(item)] = (item, line)
+            lines.by_item[id(item)] = (item, key, line)
+
+
+def _entry(item: MergedMeeting | ArticleInfo) -> str:
+    """The item's JSON as the digest's indented JSON holds it in a list: two levels in (a
+    JSON string holds no raw newline, and a list's items are written as they are alone).
+    """
+    return "    " + item.model_dump_json(indent=2).replace("\n", "\n    ")
 
 
 def _render_line(item: MergedMeeting | ArticleInfo) -> str:

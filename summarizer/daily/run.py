@@ -192,17 +192,15 @@ class DailyRun:
         """The recorded entries' results (cached, as from the cache; a line that does not
         parse, or a text a page needs that does not load, is left to be asked about), the
         merge of those before the first entry that is not one (`premerged`) and their note
-        lines. It starts once the entries in `first` are off to the model (or done), or
-        after `FIRST_AHEAD`, and `SENDING` later (their requests' build passes the loop at
-        each of the HTTP stack's checkpoints: a slice taken at each delayed the request by
-        ~12 ms), and runs on the event loop in slices of about a millisecond (`Turns`): their
-        calls, on the way back, wait at most that long at each step.
+        lines. It starts `SENDING` after the entries in `first` are off to the model (or
+        done), or after `FIRST_AHEAD` (their requests' build yields at each checkpoint of the
+        HTTP stack: a slice at each delayed it ~12 ms), and runs on the event loop in slices
+        of about a millisecond (`Turns`): their calls, on the way back, wait at most that long.
         """
         with contextlib.suppress(TimeoutError):  # the new entries reach the model first
             async with asyncio.timeout(FIRST_AHEAD):
                 await self._off.wait()
-        if self._asked_first:
-            await asyncio.sleep(SENDING)
+        await asyncio.sleep(SENDING if self._asked_first else 0)
         texts = await asyncio.to_thread(self._texts, entries, recorded) if self.config.pages else {}
         found, briefings, turn = {}, {}, Turns()
         for i, line in sorted(recorded.items()):
@@ -390,7 +388,7 @@ async def _run_day(
     recorded = record.recorded_lines(day, known) if day is not None else None
     results = await run.run(day.entries if day else entries, first, recorded)
     digest = build_digest(results, run)
-    shown = digest_json(digest)
+    shown = digest_json(digest, run.note_lines)
     note = render_note(digest, run.note_lines, shown)
     if digest.failed and len(digest.articles) < (previous := files.previous_briefed()):
         return DailyReport(digest, note, files.note, results, kept_previous=previous)

@@ -268,7 +268,7 @@ def test_lines_rendered_ahead_give_the_same_note() -> None:
     assert render_note(digest, lines) == render_note(digest)
     same = digest.model_copy(deep=True)  # other objects, the same JSON: taken by their JSON
     assert render_note(same, lines) == render_note(digest)
-    held = NoteLines(by_item={k: (item, "ahead!") for k, (item, _) in lines.by_item.items()})
+    held = NoteLines(by_item={k: (i, j, "ahead!") for k, (i, j, _) in lines.by_item.items()})
     assert render_note(digest, held).count("ahead!") == 3 + len(digest.articles)  # the very items
     assert render_note(same, held) == render_note(digest)  # not theirs
     dirty = _digest(model="\x1b[2Jgpt", meetings=[_meeting(24, "scheduled", [REF1],
@@ -276,6 +276,18 @@ def test_lines_rendered_ahead_give_the_same_note() -> None:
     ahead = NoteLines()
     note_lines(dirty.meetings, ahead)
     assert ahead == NoteLines() and render_note(dirty, ahead) == render_note(dirty)
+
+
+def test_the_digest_json_from_items_made_ahead_is_the_digest_json() -> None:
+    failed = FailedArticle(origin="in/x.txt", error="timed out\n  \"meetings\": []")
+    digests = [_digest(), _digest(failed=[failed]), _digest(meetings=[], articles=[]),
+               _digest(model="gpt\x1b\u2028é", tensions=[]), _digest(articles=[])]  # fmt: skip
+    for digest in digests:
+        for some in (digest.meetings[:2], digest.articles[:1], []):
+            ahead = NoteLines()
+            note_lines(some, ahead)
+            note_lines(_digest().meetings, ahead)  # other objects: not taken
+            assert digest_json(digest, ahead) == digest.model_dump_json(indent=2) + "\n"
 
 
 def test_the_digest_json_given_finds_what_its_compact_json_does() -> None:
