@@ -40,6 +40,7 @@ _LEADING = re.compile(
     r"^(?:(?:and|the|through|included|includes|covered|especially|notably)\s+)+", re.I
 )
 _CLAUSE = re.compile(r"^(?:because|which|who|that|when|while|as|like|where|if|but)\b", re.I)
+_SAID = re.compile(r"\b(?:said|says|told|added|according)\b", re.I)
 _NOT_TOPIC = re.compile(r"^(?:in|on|at|to|for|from|with|by|of)\b|^\d", re.I)
 
 
@@ -76,8 +77,8 @@ def _items(sentence: str) -> list[str]:
     out = []
     for raw in _SPLIT.split(sentence[found.end() :].rstrip(_EDGES)):
         raw = raw.strip(_EDGES)
-        if _CLAUSE.match(raw):
-            break  # the list is over
+        if _CLAUSE.match(raw) or _SAID.search(raw):
+            break  # the list is over ("..., which has included", "..., an aide said")
         inner = _INNER.search(raw)  # "a number of issues including border security"
         piece = _LEADING.sub("", raw[inner.end() :] if inner else raw)
         if piece and len(piece.split()) <= MAX_WORDS and not _NOT_TOPIC.match(piece):

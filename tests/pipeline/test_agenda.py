@@ -38,6 +38,8 @@ def test_no_topics_from_a_list_of_countries_or_a_sentence_not_about_talks() -> N
     assert listed_topics(MET, countries) == ([], None)
     weather = f"{MET} Rain fell on Monday, Tuesday and Wednesday, including hail."
     assert listed_topics(MET, weather) == ([], None)
+    said = f"{MET} They discussed grain exports, an aide said."
+    assert listed_topics(MET, said) == ([], None)  # a source, not a second topic
 
 
 def test_a_list_too_far_after_the_meeting_is_not_its_agenda() -> None:
