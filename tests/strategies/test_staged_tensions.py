@@ -193,7 +193,10 @@ def test_an_issue_stops_at_a_full_stop_a_missing_space_hides() -> None:
     )
 
 
-def test_one_dispute_named_again_with_the_same_sides_is_one_tension() -> None:
+def _two_sanction_sentences(issue_1: str, issue_2: str) -> tuple[TensionAsk, list[Any]]:
+    """The ask about two sentences naming one US-North Korea quarrel, and what code keeps
+    of a yes to both with these issues.
+    """
     text = (
         "Washington warned Pyongyang on Monday that new sanctions were coming. "
         "The United States is drafting sanctions against North Korea, diplomats said."
@@ -201,28 +204,21 @@ def test_one_dispute_named_again_with_the_same_sides_is_one_tension() -> None:
     questions = plan(Article(text=text))
     ask = questions.tensions
     assert ask is not None and len(ask.sentences) == 2
-    model = tension_model(ask)
-    answer = model.model_validate(
-        {"t1": _yes(ask, 1, "new sanctions"), "t2": _yes(ask, 2, "sanctions")}
+    answer = tension_model(ask).model_validate(
+        {"t1": _yes(ask, 1, issue_1), "t2": _yes(ask, 2, issue_2)}
     )
-    found = found_tensions(answer, ask, questions.article.text)
+    return ask, found_tensions(answer, ask, questions.article.text)
+
+
+def test_one_dispute_named_again_with_the_same_sides_is_one_tension() -> None:
+    ask, found = _two_sanction_sentences("new sanctions", "sanctions")
     assert [(t.parties, t.issue, t.evidence) for t in found] == [
         (list(ask.sides[0]), "new sanctions", [ask.sentences[0].text])
     ]
 
 
 def test_an_issue_that_is_only_a_name_is_no_tension() -> None:
-    text = (
-        "Washington warned Pyongyang on Monday that new sanctions were coming. "
-        "The United States is drafting sanctions against North Korea, diplomats said."
-    )
-    questions = plan(Article(text=text))
-    ask = questions.tensions
-    assert ask is not None
-    answer = tension_model(ask).model_validate(
-        {"t1": _yes(ask, 1, "Pyongyang"), "t2": _yes(ask, 2, "sanctions against North Korea")}
-    )
-    found = found_tensions(answer, ask, questions.article.text)
+    _, found = _two_sanction_sentences("Pyongyang", "sanctions against North Korea")
     assert [t.issue for t in found] == ["sanctions against North Korea"]
 
 
