@@ -145,11 +145,19 @@ def cause(exc: BaseException | None, base_url: str = "") -> str:
     where = f" at {base_url}" if base_url else ""
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}{where}"
-    if isinstance(exc, openai.APITimeoutError):
-        return f"timed out{where}"
     if isinstance(exc, openai.APIConnectionError):
-        refused = any(isinstance(e, ConnectionRefusedError) for e in chain(exc))
-        return f"{'connection refused' if refused else 'connection failed'}{where}"
+        # The innermost cause decides: the SDK's aiohttp transport raises every connection
+        # error (refused, dropped) as a connect timeout (its error map takes aiohttp's base
+        # connection error first), so a timeout is one whose root is a timeout.
+        causes = chain(exc)
+        if any(isinstance(e, ConnectionRefusedError) for e in causes):
+            return f"connection refused{where}"
+        root = causes[-1]
+        if isinstance(exc, openai.APITimeoutError) and (
+            isinstance(root, TimeoutError) or len(causes) == 1
+        ):
+            return f"timed out{where}"
+        return f"connection failed{where}"
     if isinstance(exc, json.JSONDecodeError):
         return f"malformed JSON response{where}"
     return f"{type(exc).__name__}{where}"

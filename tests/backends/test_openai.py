@@ -370,3 +370,43 @@ def test_no_key_error_masks_the_url_userinfo() -> None:
     with pytest.raises(MissingKeyError) as caught:
         OpenAIBackend(Settings(backend="openai", base_url="https://u:pw@api.openai.com/v1"))
     assert caught.value.message == "no API key for https://***@api.openai.com/v1"
+
+
+def _raised(error: BaseException, *causes: BaseException) -> BaseException:
+    """`error` raised from each of `causes` in turn (the innermost last)."""
+    for outer, inner in zip((error, *causes), causes, strict=False):
+        outer.__cause__ = inner
+    return error
+
+
+@pytest.mark.parametrize(
+    ("root", "said"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), "connection refused"),
+        (ConnectionResetError(104, "reset by peer"), "connection failed"),
+        (TimeoutError(), "timed out"),
+        (None, "timed out"),
+    ],
+)
+def test_a_transport_error_is_named_by_its_innermost_cause(
+    root: BaseException | None, said: str
+) -> None:
+    """The SDK's aiohttp transport raises a refused or dropped connection as a connect
+    timeout; what the user reads follows the root cause, not the SDK's class.
+    """
+    from summarizer.backends.openai_errors import cause
+
+    request = httpx2_request()
+    wrapper = RuntimeError("transport error")  # stands for httpx's ConnectTimeout
+    error = openai.APITimeoutError(request=request)
+    chained = _raised(error, wrapper, root) if root is not None else error
+    assert cause(chained, "http://x/v1") == f"{said} at http://x/v1"
+
+
+def httpx2_request() -> Any:
+    """A request object of the SDK's own HTTP library."""
+    import importlib
+
+    base = next(c for c in openai.DefaultAsyncHttpxClient.__mro__ if "openai" not in c.__module__)
+    library = importlib.import_module(base.__module__.partition(".")[0])
+    return library.Request("POST", "http://x/v1/chat/completions")
