@@ -1,5 +1,6 @@
-"""The daily run's pacing: rate limits (requests and tokens per minute over a sliding window)
-and the turns a long job on the event loop gives to the rest of the run.
+"""The daily run's pacing: rate limits (requests and tokens per minute over a sliding window),
+the concurrency slot each model call takes (`Gated`), and the turns a long job on the event
+loop gives to the rest of the run.
 """
 
 from __future__ import annotations
@@ -7,10 +8,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
+from typing import Any
 
-from summarizer.pipeline.article import Article
+from summarizer.backends.base import Backend, Completion, Message, T
 
-PROMPT_TOKENS = 900  # system prompt + schema, beyond the article (for rate-limit estimates)
 COMPLETION_TOKENS = 600
 
 
@@ -47,9 +48,47 @@ class RateLimiter:
         return self._window[0][0] + self.period - now if full else 0.0
 
 
-def estimate_tokens(article: Article) -> int:
-    """A rough token count of one request, for the token-per-minute limit."""
-    return len(article.text) // 4 + PROMPT_TOKENS + COMPLETION_TOKENS
+SCHEMA_TOKENS = 650  # the tool schema of a request (bench_daily's prompt_tokens: 1296 - 648)
+
+
+def call_tokens(messages: list[Message]) -> int:
+    """A rough token count of one call: its messages (characters / 4), schema and answer."""
+    return sum(len(m.get("content", "")) for m in messages) // 4 + SCHEMA_TOKENS + COMPLETION_TOKENS
+
+
+class Gated:
+    """A backend whose every model call first takes a slot of `slots` (the run's `concurrency`:
+    model calls in flight at once) and then of the rate limiter, and holds the slot only for the
+    call: an article's planning and finalizing run outside it, so the next call goes out as
+    soon as an answer is in. Everything else is the inner backend's.
+    """
+
+    def __init__(self, inner: Backend, slots: asyncio.Semaphore, limiter: RateLimiter) -> None:
+        self.inner, self.slots, self.limiter = inner, slots, limiter
+        self.name, self.model, self.mode = inner.name, inner.model, inner.mode
+
+    async def agenerate(
+        self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
+    ) -> Completion[T]:
+        async with self.slots:
+            slot = await self.limiter.acquire(call_tokens(messages))
+            answer = await self.inner.agenerate(messages, response_model, context=context)
+            self.limiter.settle(slot, answer.usage.total_tokens)
+            return answer
+
+    def generate(
+        self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
+    ) -> Completion[T]:
+        return self.inner.generate(messages, response_model, context=context)
+
+    def fingerprint(self) -> dict[str, Any]:
+        return self.inner.fingerprint()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:  # what else the strategies ask of a backend
+        return getattr(self.inner, name)
 
 
 class Turns:

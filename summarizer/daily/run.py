@@ -1,9 +1,10 @@
 """The daily job: brief every article of the day concurrently, merge, write the note.
 
-Per article: load it (in a worker thread), look it up in the cache, else wait for a
-concurrency slot and the rate limiter, extract, then persist at once (cache + its line of the
-run's JSONL, fsynced once the entries before it are done: the lines are in entry order; a
-cached article's line is fsynced with the next new one or at the end), so a run killed
+Per article: load it (in a worker thread), look it up in the cache, else extract (each model
+call waits for a concurrency slot and the rate limiter, `limits.Gated`), then persist at once
+(cache + its line of the run's JSONL, fsynced once the entries before it are done: the lines
+are in entry order; a cached article's line is fsynced with the next new one or at the end),
+so a run killed
 mid-way redoes only unfinished articles (the cache has the others). One article's failure is
 recorded and the run goes on: an error, or its deadline (`article_timeout`, loading and
 briefing together) passing. A configuration error or an output that cannot be written stops
@@ -51,8 +52,8 @@ from summarizer.backends.base import Backend
 from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, cost_usd, price_for
 from summarizer.daily import record
 from summarizer.daily.day_merge import DayMerge
+from summarizer.daily.limits import Gated, Turns
 from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
-from summarizer.daily.limits import Turns, estimate_tokens
 from summarizer.daily.note import (
     ArticleInfo,
     Digest,
@@ -163,8 +164,9 @@ class DailyRun:
         Those in `recorded` (index -> its line of the day record's JSONL) are taken from it
         meanwhile (`_from_record`).
         """
-        self._slots = asyncio.Semaphore(max(1, self.config.concurrency))
-        self._limiter = RateLimiter(self.config.rpm, self.config.tpm)
+        slots = asyncio.Semaphore(max(1, self.config.concurrency))
+        limiter = RateLimiter(self.config.rpm, self.config.tpm)
+        self._gated = Gated(self.backend, slots, limiter)  # each call takes a slot
         self._done: dict[int, ArticleResult] = {}  # finished, its line not written yet
         self._written, self._writing = 0, asyncio.Lock()
         recorded = recorded or {}
@@ -301,11 +303,7 @@ class DailyRun:
 
     async def _call(self, i: int, article: Article, backend: Backend) -> Briefing:
         self._on_the_way(i)
-        async with self._slots:
-            slot = await self._limiter.acquire(estimate_tokens(article))
-            briefing = await self.extract(article, self.backend)
-            self._limiter.settle(slot, briefing.provenance.usage.total_tokens)
-            return briefing
+        return await self.extract(article, self._gated)
 
 
 def _timed_out(seconds: float | None) -> str:
