@@ -12,6 +12,7 @@ import re
 
 from summarizer.pipeline import dates
 from summarizer.schema import Modality, Participant, Status
+from summarizer.text.sentences import bounds_of
 
 _VIDEO = re.compile(r"\bvideo|\bvirtual|\bonline\b", re.I)
 _CALL = re.compile(r"\b(?:tele)?phone|\bcall(?:s|ed)?\b|\bspoke by\b", re.I)
@@ -134,3 +135,31 @@ def counterparts(people: list[Participant]) -> list[Participant]:
         else p
         for p in people
     ]
+
+
+# A meeting word and where it is: "Sunday's meeting in Riyadh", "talks in Jeddah", "the
+# summit, held in Mecca" (news states the place of the meeting it leads with in a later
+# sentence of its own). Not "held in" or "took place in" alone: protests are held too.
+_MEETING_IN = (
+    r"\b(?:meetings?|talks|summit|discussions|negotiations|conference)\b[^.;]{0,30}?"
+    r"\b(?:in|at)\s+(?:the\s+)?"
+)
+NEARBY = 3  # sentences either side of a meeting's own where its place may be stated
+
+
+def nearby_place(place: str | None, text: str, at: int) -> tuple[int, int] | None:
+    """Where, within `NEARBY` sentences of the one at offset `at`, the article puts a meeting
+    in `place` (the model's answer, which its own sentence does not state): that sentence's
+    bounds, else None.
+    """
+    if not place or at < 0:
+        return None
+    bounds = bounds_of(text)
+    i = next((k for k, (a, b) in enumerate(bounds) if a <= at < b), None)
+    if i is None:
+        return None
+    pattern = re.compile(_MEETING_IN + re.escape(place) + r"\b")
+    for a, b in bounds[max(0, i - NEARBY) : i + NEARBY + 1]:
+        if pattern.search(text, a, b):
+            return a, b
+    return None

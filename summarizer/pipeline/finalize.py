@@ -72,6 +72,7 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
     tense = dates.tense_for(mention.status)
     mention.date = dates.resolve(mention.when_text, published, tense=tense).date
     stated = _as_data(mention.evidence, article)
+    answered = mention.city
     city = keep_mentioned(mention.city, stated)
     mention.city = city if corrections.located(mention.city, stated) else None
     country = keep_mentioned(mention.country, stated)
@@ -80,6 +81,7 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
         at = find_quote(article.text, mention.evidence[0])
         before = article.text[: at[0]] if at else ""
         mention.city = corrections.event_place(mention.evidence[0], before)
+        _place_nearby(mention, answered, at[0] if at else -1, article.text)
     _place_from_data(mention, article.text)
     _place_from_trip(mention, article.text)
     data = data_only(article.text)
@@ -104,6 +106,19 @@ def _placed(country: str | None, stated: str) -> bool:
         return False
     after_city = re.search(r"\b[A-Z][\w'’-]+,\s+" + re.escape(country) + r"\b", stated)
     return corrections.located(country, stated) or after_city is not None
+
+
+def _place_nearby(mention: MeetingMention, answered: str | None, at: int, article: str) -> None:
+    """The model's city for a meeting whose own sentence names no place is kept where a
+    sentence near it puts a meeting there ("Iran's President met King Abdullah ..." and two
+    sentences on "Sunday's meeting in Riyadh"); that sentence joins the evidence.
+    """
+    if mention.city is not None or data_only(article) != article:
+        return
+    found = corrections.nearby_place(answered, article, at)
+    if found is not None:
+        mention.city = answered
+        mention.evidence = unique_folded([*mention.evidence, article[found[0] : found[1]]])
 
 
 def _place_from_data(mention: MeetingMention, article: str) -> None:

@@ -11,6 +11,7 @@ from summarizer.pipeline.corrections import (
     event_place,
     located,
     modality,
+    nearby_place,
     status_cue,
 )
 
@@ -87,3 +88,31 @@ def test_a_parsed_tense_is_not_undone_by_another_clause() -> None:
     assert decide_status("held", evidence, None, None, tense_known=True) == "held"
     cancelled = "The talks between Lipovac and Brekke were cancelled."
     assert decide_status("held", cancelled, None, None, tense_known=True) == "cancelled"
+
+
+_NEARBY_TEXT = (
+    "Castamiri President Ilse Varo met King Oderic to discuss the drought. "
+    "Both leaders expressed concern over water rights. "
+    "According to an account of Sunday's meeting in Ravel by the state agency, they agreed "
+    "to meet again. "
+    "Separately, protests were held in Dorn. "
+    "Farmers blocked roads. Ministers will gather. "
+    "Last year's talks in Mirat failed."
+)
+
+
+@pytest.mark.parametrize(
+    ("place", "found"),
+    [
+        ("Ravel", "According to an account of Sunday's meeting in Ravel"),
+        ("Dorn", None),  # protests "held in Dorn": no meeting
+        ("Mirat", None),  # talks in Mirat, six sentences away: another meeting
+        ("Kestria", None),  # no sentence puts a meeting there
+        (None, None),
+    ],
+)
+def test_nearby_place_is_a_meeting_placed_within_three_sentences(
+    place: str | None, found: str | None
+) -> None:
+    at = nearby_place(place, _NEARBY_TEXT, 0)
+    assert (None if at is None else _NEARBY_TEXT[at[0] : at[1]][: len(found or "")]) == found
