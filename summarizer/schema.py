@@ -9,7 +9,9 @@ prompt gives; the field descriptions here are the published schema's and the rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
+import json
 from collections.abc import Collection
 from typing import Annotated, Any, Literal
 
@@ -228,9 +230,17 @@ class BriefingDraft(Strict):
         the prose only where the system prompt (`prompts/briefing-*.system.j2`) says nothing:
         `NOTES`, and this class's docstring as the tool's description.
         """
-        schema = terse(cls.model_json_schema(), NOTES)
-        description = inspect.cleandoc(BriefingDraft.__doc__ or "")
-        return {"title": schema.pop("title"), "description": description} | schema
+        return json.loads(_request_schema_text(cls))  # a fresh copy: callers may change it
+
+
+@functools.cache
+def _request_schema_text(model: type[BriefingDraft]) -> str:
+    """`request_schema` as JSON text, built once a class (pydantic's schema walk is ~5 ms: a
+    daily run asks for it to name its strategy before the first request goes out).
+    """
+    schema = terse(model.model_json_schema(), NOTES)
+    description = inspect.cleandoc(BriefingDraft.__doc__ or "")
+    return json.dumps({"title": schema.pop("title"), "description": description} | schema)
 
 
 # --- The schema the model is sent --------------------------------------------------------
