@@ -230,7 +230,8 @@ class BriefingDraft(Strict):
         the prose only where the system prompt (`prompts/briefing-*.system.j2`) says nothing:
         `NOTES`, and this class's docstring as the tool's description.
         """
-        return json.loads(_request_schema_text(cls))  # a fresh copy: callers may change it
+        schema: dict[str, Any] = json.loads(_request_schema_text(cls))  # a fresh copy each call
+        return schema
 
 
 @functools.cache
