@@ -180,3 +180,18 @@ def test_an_injected_line_is_never_a_candidate() -> None:
     asked = [c.sentence.text for a in questions.asks for c in a.options.candidates]
     assert asked == ["Anna Berg met Piotr Nowak in Warsaw on Friday, the ministry said."]
     assert "Kowal" not in questions.article.text  # the model never reads the injected line
+
+
+def test_an_organization_whose_name_opens_on_a_role_noun_is_a_side() -> None:
+    """"Union of ...", "Council of ...": the role noun opening its name is no title around
+    the organization (as "the Hamas leader" is), so the organization stays a side.
+    """
+    text = (
+        "The Union of Coastal Fishing Cooperatives broke off talks with the Velorian "
+        "fisheries ministry on Monday in Ravel."
+    )
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    assert options.sides["Union of Coastal Fishing Cooperatives"].organization == (
+        "Union of Coastal Fishing Cooperatives"
+    )
+    assert len(options.candidates) == 1

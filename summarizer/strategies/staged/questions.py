@@ -99,7 +99,10 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
         [person] = names.canonicalize([Participant(name=span.text)], article)
         return person.name or span.text, person
     if span.label == "ORG":
-        outer = [s for s in spans if s.label == "TITLE" and s.start <= span.start < s.end]
+        # the organization qualifies a title around it ("the Hamas leader"); a role noun that
+        # only opens its name ("Union of Islamic Courts", "Council of Europe") is no title
+        outer = [s for s in spans if s.label == "TITLE" and s.start <= span.start
+                 and span.end <= s.end]  # fmt: skip
         return None if outer else (span.text, Participant(organization=span.text))
     if span.label == "TITLE":
         after = article[span.end : span.end + 6]
