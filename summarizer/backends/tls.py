@@ -18,8 +18,9 @@ client "for improved concurrency performance", installed by the `openai[aiohttp]
 requests in flight its pool costs ~0.9 ms less CPU per request than httpcore's, which walks
 every pooled connection, probing idle sockets, on each request (`benchmarks/bench_daily.py
 --profile-only --n 300`: 5.77 / 5.64 -> 4.88 / 4.73 ms CPU per article, alternating runs). The
-SDK maps aiohttp's errors to httpx's, so timeouts and refused connections raise the same
-`openai` errors as before. Where the extra is missing the SDK's httpx client is used.
+SDK maps aiohttp's errors to httpx's, but every connection error (refused, dropped) to a
+connect timeout, so `openai_errors.cause` names a failure by its innermost cause. Where the
+extra is missing the SDK's httpx client is used.
 """
 
 from __future__ import annotations

@@ -4,11 +4,10 @@ Per article: load it (in a worker thread), look it up in the cache, else extract
 call waits for a concurrency slot and the rate limiter, `limits.Gated`), then persist at once
 (cache + its line of the run's JSONL, fsynced once the entries before it are done: the lines
 are in entry order; a cached article's line is fsynced with the next new one or at the end),
-so a run killed
-mid-way redoes only unfinished articles (the cache has the others). One article's failure is
-recorded and the run goes on: an error, or its deadline (`article_timeout`, loading and
-briefing together) passing. A configuration error or an output that cannot be written stops
-the run, and the previous files stay as they were.
+so a run killed mid-way redoes only unfinished articles (the cache has the others). One
+article's failure is recorded and the run goes on: an error, or its deadline
+(`article_timeout`, loading and briefing together) passing. A configuration error or an
+output that cannot be written stops the run, and the previous files stay as they were.
 
 One run per (folder, day) at a time (`outputs.DayFiles.locked`). Identical articles (same
 text and date) in one run are asked about once: the others wait for that answer

@@ -111,11 +111,12 @@ def _placed(country: str | None, stated: str) -> bool:
 def _place_nearby(mention: MeetingMention, answered: str | None, at: int, article: str) -> None:
     """The model's city for a meeting whose own sentence names no place is kept where a
     sentence near it puts a meeting there ("Iran's President met King Abdullah ..." and two
-    sentences on "Sunday's meeting in Riyadh"); that sentence joins the evidence.
+    sentences on "Sunday's meeting in Riyadh"); that sentence joins the evidence. A line
+    that addresses the model is no such sentence (read as `injection.data_only` blanks it).
     """
-    if mention.city is not None or data_only(article) != article:
+    if mention.city is not None:
         return
-    found = corrections.nearby_place(answered, article, at)
+    found = corrections.nearby_place(answered, data_only(article), at)
     if found is not None:
         mention.city = answered
         mention.evidence = unique_folded([*mention.evidence, article[found[0] : found[1]]])
