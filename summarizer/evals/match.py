@@ -9,6 +9,10 @@ punctuation turned into spaces (`normalize`). Then:
   and, when one side is a single word, the ratio of the two surnames (surname-only mentions).
 - When either side has no name (a collective body, or someone named only by title), they match
   by organization/title (`fuzz.token_set_ratio`), provided their countries do not disagree.
+  A side given only as its state (organization "U.S." or "Washington" for the United States)
+  matches a nameless side of the same country whatever its title ("officials", "government",
+  "delegation": the article named the state, a labeler its officials), and, just at the
+  threshold, a named person of that country (the same side, named less precisely).
 - Places match when both are null, or both set and similar (ratio >= threshold) after the shared
   gazetteer (`text.places.country_named`: "US" = "United States").
 - Agenda items and tension issues soft-match with `fuzz.token_set_ratio` >= 70
@@ -26,7 +30,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from summarizer.evals.cases import GoldParticipant
-from summarizer.text.places import country_named
+from summarizer.text.places import capital_of, country_named
 
 DEFAULT_THRESHOLD = 85.0
 SOFT_THRESHOLD = 70.0
@@ -85,6 +89,7 @@ class Person:
     roles: tuple[str, ...]
     country: str | None
     label: str
+    state: bool = False  # nameless, and its only role names its own country ("U.S.")
 
 
 def person(p: GoldParticipant) -> Person:
@@ -92,7 +97,15 @@ def person(p: GoldParticipant) -> Person:
     names = [normalize(n) for n in (p.name, *p.aliases) if n] if p.name else []
     roles = [normalize(r) for r in (p.title, p.organization) if r]
     country = canonical_place(p.country) if p.country else None
-    return Person(tuple(n for n in names if n), tuple(r for r in roles if r), country, p.label())
+    state = bool(country and not names and roles) and all(_state_of(r) == country for r in roles)
+    kept = tuple(r for r in roles if r)
+    return Person(tuple(n for n in names if n), kept, country, p.label(), state)
+
+
+def _state_of(role: str) -> str | None:
+    """The normalized country a role names as a state: the country itself or its capital."""
+    country = country_named(role) or capital_of(role)
+    return normalize(country) if country else None
 
 
 def _best(pairs: Iterable[float]) -> float:
@@ -110,7 +123,19 @@ def participant_score(gold: Person, pred: Person, threshold: float = DEFAULT_THR
     """Similarity (0-100) of two participants: by names when both have one, else by role."""
     if gold.names and pred.names:
         return _best(name_score(a, b) for a in gold.names for b in pred.names)
+    if gold.state or pred.state:
+        return state_score(gold, pred, threshold)
     return body_score(gold, pred, threshold)
+
+
+def state_score(gold: Person, pred: Person, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """A side given as its state and another of the same country: 100 for a nameless one
+    (its officials, government, delegation), `threshold` for a named person of it (the same
+    side, told less precisely: a name or title that matches outright is preferred).
+    """
+    if not gold.country or gold.country != pred.country:
+        return 0.0
+    return threshold if gold.names or pred.names else 100.0
 
 
 def party_score(a: str, b: str) -> float:

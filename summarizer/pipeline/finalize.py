@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from summarizer.backends.base import Backend
 from summarizer.pipeline import agenda, corrections, dates, grounding, names, trips
+from summarizer.pipeline import states as states_
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.injection import data_only, without_instructions
 from summarizer.pipeline.mentions import Drafts, MeetingMention
@@ -214,16 +215,17 @@ def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
     return merged
 
 
-def merge_titled(mentions: list[MeetingMention]) -> list[MeetingMention]:
+def merge_titled(mentions: list[MeetingMention], text: str = "") -> list[MeetingMention]:
     """A meeting described by titles ("the top US general and his Russian counterpart") and
     again by names on the same date is one meeting, with the named participants: a mention
     with unnamed sides joins a dated mention of the same date whose people include all its
-    named ones and can stand for its unnamed ones (as many, countries not in conflict). Of
+    named ones and can stand for its unnamed ones (as many, countries not in conflict; a side
+    given only as its state, by a person `text`, the article, gives that state: `states`). Of
     several, the one whose people share a title word with its sides, else the next mentioned.
     """
     out = list(mentions)
     for titled in list(out):
-        others = [m for m in out if m is not titled and _stands_for(m, titled)]
+        others = [m for m in out if m is not titled and _stands_for(m, titled, text)]
         if not others:
             continue
         at = out.index(titled)
@@ -234,11 +236,14 @@ def merge_titled(mentions: list[MeetingMention]) -> list[MeetingMention]:
     return out
 
 
-def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
+def _stands_for(named: MeetingMention, titled: MeetingMention, text: str) -> bool:
     unnamed = [p for p in titled.participants if not p.name]
     if not unnamed or any(not p.name for p in named.participants):
         return False
-    if any(not p.title for p in unnamed) or (titled.evidence and titled.evidence == named.evidence):
+    states = [p for p in unnamed if states_.is_state(p)]
+    if any(not p.title for p in unnamed if p not in states) or (
+        titled.evidence and titled.evidence == named.evidence
+    ):
         return False  # a body (the IMF) is no title a person stands for; one sentence's
         # sides met one by one ("met with the IMF, then with Trump") are two meetings
     if titled.date is None or named.date != titled.date:
@@ -253,6 +258,8 @@ def _stands_for(named: MeetingMention, titled: MeetingMention) -> bool:
     free = [q for q in named.participants if not any(names.same_person(p, q) for p in known)]
     if len(free) < len(unnamed):
         return False
+    if not states_.represents(states, free, text):
+        return False  # "talks between Kenya and Tanzania": a Kenyan and a Tanzanian named
     countries = {q.country for q in free if q.country}
     return all(not p.country or not countries or p.country in countries for p in unnamed)
 
@@ -344,7 +351,7 @@ def finalize(article: Article, drafts: Drafts, run: RunInfo) -> Briefing:
     return Briefing(
         source=source_of(article),
         summary=without_instructions(drafts.summary.strip()),
-        meetings=[to_meeting(m, article) for m in merge_titled(merge(mentions))],
+        meetings=[to_meeting(m, article) for m in merge_titled(merge(mentions), article.text)],
         tensions=[t for t in tensions if t is not None],
         provenance=Provenance(
             prompt_name=run.prompt.name,

@@ -84,3 +84,15 @@ def test_soft_match_is_word_set_based() -> None:
 def test_parties_overlap_needs_one_common_party() -> None:
     assert parties_overlap(["Russia", "United States"], ["USA", "China"])
     assert not parties_overlap(["Russia"], ["China", "Japan"])
+
+
+def test_a_side_given_as_its_state_matches_that_states_officials() -> None:
+    """ "The U.S. has met with ..." (the state) and a labeler's "U.S. officials" are one side."""
+    officials = person(_p(None, title="officials", country="United States"))
+    for written in ("U.S.", "Washington"):
+        state = person(_p(None, organization=written, country="United States"))
+        assert state.state and participant_score(officials, state) == 100.0
+        assert participant_score(person(_p(None, title="officials", country="Iran")), state) == 0
+    named = person(_p("Marco Rubio", organization="U.S.", country="United States"))
+    assert not named.state  # a person is matched by name, never as a state
+    assert participant_score(named, state) == DEFAULT_THRESHOLD  # the state's man: just a match

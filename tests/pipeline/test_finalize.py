@@ -149,3 +149,24 @@ def test_a_body_or_the_same_sentence_is_not_folded_into_named_talks() -> None:
     imf = _found([STRAW, Participant(organization="IMF")], date=day, evidence=said)
     ivanov = _found([STRAW, IVANOV], date=day, evidence=said)
     assert len(merge_titled([imf, ivanov])) == 2
+
+
+def test_talks_between_two_states_are_the_talks_their_named_people_held() -> None:
+    """ "Talks between Kenya and Tanzania on Tuesday failed ..." and "Tanzanian Trade Minister
+    A met Kenyan Trade Secretary B on Tuesday" are one meeting, A's and B's.
+    """
+    text = (
+        "Talks between Kenya and Tanzania on Tuesday failed. Tanzanian Trade Minister Neema "
+        "Mwakyusa met Kenyan Trade Secretary Peter Kiprotich in Arusha on Tuesday."
+    )
+    day = dt.date(2023, 6, 13)
+    kenya = Participant(organization="Kenya", country="Kenya")
+    tanzania = Participant(organization="Tanzania", country="Tanzania")
+    states = _found([kenya, tanzania], date=day, evidence=["Talks between Kenya and Tanzania"])
+    people = [Participant(name="Neema Mwakyusa"), Participant(name="Peter Kiprotich")]
+    named = _found(people, date=day, evidence=["Mwakyusa met Kiprotich"])
+    [one] = merge_titled([states, named], text)
+    assert [p.name for p in one.participants] == ["Neema Mwakyusa", "Peter Kiprotich"]
+    uganda = Participant(organization="Uganda", country="Uganda")
+    other = _found([kenya, uganda], date=day, evidence=["Talks between Kenya and Uganda"])
+    assert len(merge_titled([other, named], text)) == 2  # no Ugandan among them

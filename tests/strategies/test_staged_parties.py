@@ -220,3 +220,44 @@ def test_the_first_modifier_is_the_one_right_before_and() -> None:
     first = sentence.parties[0]
     assert first.text == "Thai border commanders"
     assert text[first.start :].startswith("Thai and Cambodian")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parties"),
+    [
+        ("Talks between Kenya and Tanzania on Tuesday failed to end the standoff at the border.",
+         ["Kenya", "Tanzania"]),
+        ("The U.S. has also met with Iran's foreign minister to discuss the prisoner swap.",
+         ["U.S.", "Iran's foreign minister"]),
+        ("Beijing will hold talks with Hanoi on Friday about the fishing ban.",
+         ["Beijing", "Hanoi"]),
+    ],
+)  # fmt: skip
+def test_a_state_that_meets_is_a_side(sentence: str, parties: list[str]) -> None:
+    """A country or its capital as the subject of a meeting or the object of "with" or
+    "between" is that state's side (its government).
+    """
+    [found] = _parties(sentence)
+    assert sorted(found) == sorted(parties)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Prime Minister Odd Lunde visited Kenya on Tuesday, his first trip abroad this year.",
+        "President Ana Reis left Nairobi yesterday to meet the council of elders in Lamu.",
+    ],
+)
+def test_a_state_visited_or_left_is_no_side(sentence: str) -> None:
+    """What a visit goes to, or a place someone leaves for a meeting, names no counterpart."""
+    [found] = _parties(sentence)
+    assert not {"Kenya", "Nairobi"} & set(found)
+
+
+def test_the_two_leaders_are_people_not_the_states_just_named() -> None:
+    text = (
+        "President Ana Reis met Prime Minister Odd Lunde in Ostvik on Monday. "
+        "A new summit between Kenya and Tanzania is planned for the spring. "
+        "The two leaders will meet again in June."
+    )
+    assert _parties(text)[-1] == ["Ana Reis", "Odd Lunde"]

@@ -63,6 +63,27 @@ def test_a_title_of_each_place_is_that_places_side() -> None:
     ]
 
 
+def test_a_state_side_is_its_government_by_the_name_given() -> None:
+    text = "The U.S. has also met with Iran's foreign minister on Monday to discuss prisoners."
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    side = options.sides["U.S."]
+    assert (side.name, side.title, side.organization, side.country) == (
+        None,
+        None,
+        "U.S.",
+        "United States",
+    )
+
+
+def test_a_time_a_state_of_affairs_began_is_no_meetings_time() -> None:
+    text = (
+        "Odd Lunde will meet Ana Reis on Tuesday about the sugar quotas, which Ostvik has "
+        "protested since March."
+    )
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    assert options.times == ("Tuesday",)
+
+
 def test_a_title_the_article_gives_one_person_is_that_person() -> None:
     text = (
         "Velorian Prime Minister Anna Reis flew to Skarn on Monday for a two-day visit. "
@@ -183,7 +204,7 @@ def test_an_injected_line_is_never_a_candidate() -> None:
 
 
 def test_an_organization_whose_name_opens_on_a_role_noun_is_a_side() -> None:
-    """"Union of ...", "Council of ...": the role noun opening its name is no title around
+    """ "Union of ...", "Council of ...": the role noun opening its name is no title around
     the organization (as "the Hamas leader" is), so the organization stays a side.
     """
     text = (

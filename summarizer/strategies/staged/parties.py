@@ -7,7 +7,10 @@ subject and the object of "with"; "X and Y agreed to meet": the subject of "agre
 its conjuncts. An argument maps to the side (person, organization, title) that contains it, or
 else the first side inside its phrase ("her counterpart, Gunnar Hallvardsson"). "I"/"we" in a
 transcript is the speaker; "the two leaders"/"they" are the parties of the previous trigger
-sentence. Without a parse, every side in the trigger sentence is a party.
+sentence. A country or its capital that is the subject of the trigger (or of a support verb
+over it: "Beijing will hold talks") or the object of "with"/"between" is its state's side
+("Talks between Kenya and Tanzania", "The U.S. has met with ..."). Without a parse, every
+side in the trigger sentence is a party.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from summarizer.pipeline.names import TITLES
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 from summarizer.text.fold import fold
+from summarizer.text.places import capital_of, country_named
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})
@@ -39,6 +43,10 @@ PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "s
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 MODIFIERS = frozenset({"NORP", "GPE", "ORG"})  # what can qualify a titled side
+NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted": no counterpart
+# verbs that only carry a meeting noun ("hold talks", "began negotiations"): their subject meets
+SUPPORT_VERBS = frozenset({"hold", "have", "begin", "start", "open", "resume", "continue",
+                           "conduct", "convene", "join", "attend"})  # fmt: skip
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
 
@@ -56,12 +64,13 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         dateline = DATELINE.match(sentence.text)
         cut = sentence.start + (dateline.end() if dateline else 0)
         sides = [s for s in sentence.spans if s.label in SIDE_LABELS and s.start >= cut]
+        states = [s for s in sentence.spans if s.label == "GPE" and s.start >= cut and _state(s)]
         if docs is None:
             parties, collective = sides, ""
         else:
             last = recent[-1][1] if recent else ()
             parties, collective = _from_parse(
-                docs[i], sentence, sides, last, _named_before(sentences, i)
+                docs[i], sentence, sides, last, _named_before(sentences, i), states
             )
         if collective and len(parties) < 2:
             parties = _antecedent(recent, sentences, i, collective == PAIR) or parties
@@ -72,8 +81,8 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
             parties = _named_alongside(parties, [s for s in sides if s not in speakers])
         found = _drop_affiliations(tuple(dict.fromkeys(_coordinated(parties, sentence))), sentence)
         out.append(found)
-        if len(found) >= 2:
-            recent.append((i, found))
+        if len(found) >= 2 and not any(s.label == "GPE" for s in found):
+            recent.append((i, found))  # "the two leaders", "they": people and bodies, not states
     return out
 
 
@@ -83,10 +92,13 @@ def _from_parse(
     sides: list[Span],
     earlier: tuple[Span, ...],
     preceding: tuple[Span, ...] = (),
+    states: list[Span] | None = None,
 ) -> tuple[list[Span], str]:
     """Parties of the first trigger with two of them (else the best found), and the kind of
     collective that stood among the arguments: `PAIR` ("the two leaders", "both men"), "they"
-    (a pronoun), or "" (none).
+    (a pronoun), or "" (none). An argument that is only a country or its capital (`states`)
+    is that state's side ("The U.S. has met with ...", "talks between India and Pakistan"),
+    except as what is visited or hosted: a visit to a country names no counterpart.
     """
     best: list[Span] = []
     collective = ""
@@ -109,6 +121,10 @@ def _from_parse(
                 if token.lower_ != "we" and not any(s.label == "PERSON" for s in found):
                     continue  # "the two leaders" (no names given): the last candidate's sides
             found = found or _pronoun(token, sides, sentence.start, earlier or preceding)
+            trigger = span.root
+            if not found and trigger.lemma_ not in NO_STATE_SIDE and _state_role(token, trigger):
+                at = sentence.start + token.idx
+                found = [s for s in states or () if s.start <= at < s.end]
             parties += [s for s in found if s not in parties]
         if len(parties) >= 2:
             return parties, collective
@@ -374,6 +390,24 @@ def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[S
         return False
 
     return tuple(p for p in parties if not qualifies(p))
+
+
+def _state(span: Span) -> bool:
+    """A place span that names a country or a capital: a state that can hold talks."""
+    return bool(country_named(span.text) or capital_of(span.text))
+
+
+def _state_role(token: Any, trigger: Any) -> bool:
+    """The argument is the object of "with"/"between"/"among", or the subject of the trigger
+    itself or of a support verb over it ("Beijing will hold talks"), itself or as a
+    conjunct: a state as a side is the one that meets, not where someone goes ("left Seoul to
+    meet ..."), what a title is of, or who allows or wants talks ("would allow talks if").
+    """
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ in ("nsubj", "nsubjpass"):
+        return token.head.i == trigger.i or token.head.lemma_.lower() in SUPPORT_VERBS
+    return bool(token.dep_ == "pobj" and token.head.lower_ in ("with", "between", "among"))
 
 
 def _phrase(token: Any) -> str:

@@ -23,10 +23,10 @@ from summarizer.pipeline import names, prompts
 from summarizer.pipeline.article import Article
 from summarizer.schema import Participant, Status, Strict
 from summarizer.strategies.staged.candidates import is_prose
-from summarizer.strategies.staged.spans import Sentence, Span
+from summarizer.strategies.staged.spans import Sentence, Span, since
 from summarizer.strategies.staged.windows import Window
 from summarizer.text.fold import fold
-from summarizer.text.places import country_of
+from summarizer.text.places import capital_of, country_named, country_of
 
 MAX_SIDES = 5
 MAX_TOPICS = 2
@@ -75,7 +75,7 @@ def options_for(window: Window, article: Article) -> Options:
     ordered = [s for s in prose if s.trigger] + [s for s in prose if not s.trigger]
     spans = [s for sentence in ordered for s in sentence.spans]
     sides: dict[str, Participant] = {}
-    times = _unique(s.text for s in spans if s.label == "TIME")
+    times = _unique(s.text for s in spans if s.label == "TIME" and not since(s, article.text))
     places = _unique(s.text for s in spans if s.label in ("GPE", "LOC", "FAC"))
     countries = (country_of(s.text, article.text) for s in spans if s.label == "NORP")
     places = _unique([*places, *(c for c in countries if c)])
@@ -104,6 +104,9 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
         outer = [s for s in spans if s.label == "TITLE" and s.start <= span.start
                  and span.end <= s.end]  # fmt: skip
         return None if outer else (span.text, Participant(organization=span.text))
+    if span.label == "GPE":  # a state as a side (`parties`): its government, by the name given
+        state = country_named(span.text) or capital_of(span.text)
+        return span.text, Participant(organization=span.text, country=state)
     if span.label == "TITLE":
         after = article[span.end : span.end + 6]
         following = [s for s in spans if s.label == "ORG" and span.end < s.start <= span.end + 6]

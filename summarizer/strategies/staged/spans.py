@@ -54,3 +54,11 @@ class Sentence:
     def labelled(self, *labels: str) -> list[Span]:
         """This sentence's spans with one of `labels`, in order."""
         return [s for s in self.spans if s.label in labels]
+
+
+def since(span: Span, text: str, offset: int = 0) -> bool:
+    """A time that only starts a state of affairs ("protested since March", "in force since
+    2019"): no meeting happens at it. `text` starts at `offset` in the article.
+    """
+    before = text[max(0, span.start - offset - 6) : max(0, span.start - offset)]
+    return before.lower().endswith("since ")
