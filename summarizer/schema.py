@@ -225,23 +225,45 @@ class BriefingDraft(Strict):
     tensions: list[TensionDraft] = Field(default_factory=list, max_length=MAX_TENSIONS)
 
     @classmethod
-    def request_schema(cls) -> dict[str, Any]:
+    def request_schema(cls, *, lengths: bool = True) -> dict[str, Any]:
         """The JSON schema the model is sent (`terse`): every constraint of `model_json_schema`,
         the prose only where the system prompt (`prompts/briefing-*.system.j2`) says nothing:
         `NOTES`, and this class's docstring as the tool's description.
+
+        `lengths=False` leaves out the string lengths (`maxLength`), for a request whose
+        schema nothing decodes under (a tool call, a schema in the prompt): a model that is
+        not constrained counts no characters, so they only cost tokens (~145 of ~800), and
+        validation checks them all the same. Where the provider decodes under the schema
+        (llama.cpp's grammar, structured outputs) they bound a small model's loops: kept.
         """
-        schema: dict[str, Any] = json.loads(_request_schema_text(cls))  # a fresh copy each call
+        text = _request_schema_text(cls, lengths)
+        schema: dict[str, Any] = json.loads(text)  # a fresh copy each call
         return schema
 
 
 @functools.cache
-def _request_schema_text(model: type[BriefingDraft]) -> str:
+def _request_schema_text(model: type[BriefingDraft], lengths: bool = True) -> str:
     """`request_schema` as JSON text, built once a class (pydantic's schema walk is ~5 ms: a
     daily run asks for it to name its strategy before the first request goes out).
     """
     schema = terse(model.model_json_schema(), NOTES)
+    schema = schema if lengths else _without(schema, "maxLength")
     description = inspect.cleandoc(BriefingDraft.__doc__ or "")
     return json.dumps({"title": schema.pop("title"), "description": description} | schema)
+
+
+def _without(node: Any, keyword: str) -> Any:
+    """`node` with the schema keyword `keyword` left out everywhere (a property so named is
+    kept: only a property's own schema is searched).
+    """
+    if isinstance(node, list):
+        return [_without(item, keyword) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _without(v, keyword) for k, v in node.items() if k not in (keyword, "properties")}
+    if "properties" in node:
+        out["properties"] = {k: _without(v, keyword) for k, v in node["properties"].items()}
+    return {k: out[k] for k in node if k in out}  # the keys in their order
 
 
 # --- The schema the model is sent --------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -198,6 +199,26 @@ def test_the_sent_schema_rejects_what_the_full_one_rejects(name: str) -> None:
     assert not pydantic_accepts(bad)
     assert not conforms(FULL, bad, FULL)
     assert not conforms(SENT, bad, SENT)
+
+
+UNDECODED = BriefingDraft.request_schema(lengths=False)
+
+
+
+def test_the_schema_sent_for_a_tool_call_is_the_same_but_for_string_lengths() -> None:
+    """What a tool call is sent (nothing decodes under it) leaves out `maxLength`, and only
+    that: every other bad draft is rejected as before, and pydantic still rejects an
+    over-long string.
+    """
+    assert "maxLength" in json.dumps(SENT) and "maxLength" not in json.dumps(UNDECODED)
+    unbounded = re.sub(r'"maxLength": \d+, ', "", json.dumps(SENT))  # each is first in its node
+    assert UNDECODED == json.loads(unbounded)
+    for name, bad in BAD_DRAFTS.items():
+        assert conforms(UNDECODED, bad, UNDECODED) == (name == "name over the cap"), name
+    assert not pydantic_accepts(BAD_DRAFTS["name over the cap"])
+    for draft in gold_drafts() + recorded_drafts():
+        assert conforms(UNDECODED, draft, UNDECODED) == conforms(SENT, draft, SENT)
+    assert len(json.dumps(UNDECODED)) < 0.9 * len(json.dumps(SENT))
 
 
 def test_a_body_without_name_or_title_is_still_pydantics_to_reject() -> None:

@@ -151,7 +151,7 @@ class OpenAIBackend:
         its request bodies from them, so a batch line is what the direct call sends).
         """
         params: dict[str, Any] = {"messages": messages, **self._call_params}
-        params["response_model"] = with_context(response_model)
+        params["response_model"] = with_context(response_model, self.mode)
         return params | {"max_retries": self.settings.max_retries, "strict": False}
 
     @functools.cached_property

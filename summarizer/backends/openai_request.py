@@ -17,8 +17,9 @@ that answer to instructor (`first_then`), which parses it again, re-asks from it
 exactly as if it had received the answer itself.
 
 A response model with a `request_schema()` classmethod (`schema.BriefingDraft`) is sent that
-schema, a shorter form of its own with the same constraints, in every mode: `with_context`
-makes it the request class's `model_json_schema()`, which instructor reads. Validation, and the
+schema, a shorter form of its own with the same constraints (string lengths only where the
+provider decodes under it: `DECODED`), in every mode: `with_context` makes it the request
+class's `model_json_schema()`, which instructor reads. Validation, and the
 replay key (`replay.call_key`, the response model's own `model_json_schema()`), are the model's.
 
 Validation context reaches pydantic validators as `info.context` through `validation_context`.
@@ -65,14 +66,20 @@ _CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 )
 
 
+DECODED = frozenset({"json_schema"})
+"""The modes whose schema the provider decodes under (llama.cpp's grammar, structured
+outputs): the only ones sent a request schema's string lengths (`BriefingDraft.request_schema`)."""
+
+
 @functools.cache
-def with_context(model: type[T]) -> type[T]:
+def with_context(model: type[T], mode: str = "json_schema") -> type[T]:
     """A same-named subclass whose JSON validation sees the current call's context.
 
     It is also instructor's `OpenAISchema`, as instructor would make it per request: given
     one, instructor uses it as is, so its tool schema is built once (instructor caches it
     per class) instead of a new class and a new schema (~10 ms) every request. Its
-    `model_json_schema()` is the model's `request_schema()` where it has one.
+    `model_json_schema()` is the model's `request_schema()` where it has one, with string
+    lengths in the `DECODED` modes only: one class per (model, mode).
     """
 
     def validate_json(cls: type[T], /, data: Any, *, context: Any = None, **kw: Any) -> T:
@@ -87,7 +94,9 @@ def with_context(model: type[T]) -> type[T]:
         def schema(cls: type[T], /, *args: Any, **kw: Any) -> dict[str, Any]:
             """What instructor asks for (no arguments): the model's request schema."""
             found: dict[str, Any] = (
-                model.model_json_schema(*args, **kw) if args or kw else request_schema()
+                model.model_json_schema(*args, **kw)
+                if args or kw
+                else request_schema(lengths=mode in DECODED)
             )
             return found
 
@@ -146,7 +155,7 @@ class Prepared:
 @functools.lru_cache(maxsize=256)  # bounded: the staged strategy makes a model per call
 def prepared(model: type[BaseModel], mode: str) -> Prepared:
     """The prepared request for `model` in `mode`, built on first use."""
-    request_model = with_context(model)
+    request_model = with_context(model, mode)
     parse_model, body = handle_response_model(
         request_model, mode=MODES[mode], messages=list(_PROBE)
     )

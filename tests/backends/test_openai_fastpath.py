@@ -233,13 +233,16 @@ def test_reasked_errors_are_instructors() -> None:
 def test_the_draft_is_sent_its_request_schema(
     mode: str, make: Any, fake_server: FakeOpenAIServer
 ) -> None:
-    """Every mode sends `request_schema()` (terse), not the full `model_json_schema()`; the
-    answer is still validated, grounding included, by the model itself.
+    """Every mode sends `request_schema()` (terse), not the full `model_json_schema()`, with
+    string lengths only where the provider decodes under it; the answer is still validated,
+    grounding included, by the model itself.
     """
     fake_server.set_script([UNGROUNDED, DRAFT])
     done = make(mode=mode).generate(MESSAGES, GroundedBriefingDraft, context=CONTEXT)
     assert done.attempts == 2  # the ungrounded first answer was re-asked, as before
-    sent, schema = fake_server.requests[0], GroundedBriefingDraft.request_schema()
+    schema = GroundedBriefingDraft.request_schema(lengths=mode == "json_schema")
+    sent = fake_server.requests[0]
+    assert ("maxLength" in json.dumps(sent)) == (mode == "json_schema")
     if mode == "tools":
         function = sent["tools"][0]["function"]
         assert (function["name"], function["description"]) == (
