@@ -212,7 +212,7 @@ def test_the_schema_sent_for_a_tool_call_is_the_same_but_for_string_lengths() ->
     """
     assert "maxLength" in json.dumps(SENT) and "maxLength" not in json.dumps(UNDECODED)
     unbounded = re.sub(r'"maxLength": \d+, ', "", json.dumps(SENT))  # each is first in its node
-    assert UNDECODED == json.loads(unbounded)
+    assert json.loads(unbounded) == UNDECODED
     for name, bad in BAD_DRAFTS.items():
         assert conforms(UNDECODED, bad, UNDECODED) == (name == "name over the cap"), name
     assert not pydantic_accepts(BAD_DRAFTS["name over the cap"])

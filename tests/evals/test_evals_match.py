@@ -87,7 +87,7 @@ def test_parties_overlap_needs_one_common_party() -> None:
 
 
 def test_a_side_given_as_its_state_matches_that_states_officials() -> None:
-    """ "The U.S. has met with ..." (the state) and a labeler's "U.S. officials" are one side."""
+    """The article's "The U.S. has met with ..." and a labeler's "U.S. officials": one side."""
     officials = person(_p(None, title="officials", country="United States"))
     for written in ("U.S.", "Washington"):
         state = person(_p(None, organization=written, country="United States"))

@@ -152,8 +152,8 @@ def test_a_body_or_the_same_sentence_is_not_folded_into_named_talks() -> None:
 
 
 def test_talks_between_two_states_are_the_talks_their_named_people_held() -> None:
-    """ "Talks between Kenya and Tanzania on Tuesday failed ..." and "Tanzanian Trade Minister
-    A met Kenyan Trade Secretary B on Tuesday" are one meeting, A's and B's.
+    """Two sentences, "Talks between Kenya and Tanzania on Tuesday failed ..." and "Tanzanian
+    Trade Minister A met Kenyan Trade Secretary B on Tuesday", state one meeting: A's and B's.
     """
     text = (
         "Talks between Kenya and Tanzania on Tuesday failed. Tanzanian Trade Minister Neema "

@@ -204,7 +204,7 @@ def test_an_injected_line_is_never_a_candidate() -> None:
 
 
 def test_an_organization_whose_name_opens_on_a_role_noun_is_a_side() -> None:
-    """ "Union of ...", "Council of ...": the role noun opening its name is no title around
+    """In "Union of ...", "Council of ...", the role noun opening its name is no title around
     the organization (as "the Hamas leader" is), so the organization stays a side.
     """
     text = (
