@@ -12,8 +12,9 @@ everything they were made from, and `DayInputs.base`, the same without the entri
   the code, so the file is not loaded) or, for any other entry (a URL, a feed item), the loaded
   article's cache key (text and date, strategy identity, backend fingerprint) with the title,
   url, date and language a cache hit is restamped with;
-- `settings`: the strategy identity (name, prompts, schemas, pipeline version), the backend
-  fingerprint (backend, model, mode, sampling) and every option that can change the files
+- `settings`: the strategy identity (name, prompts, schemas, the hash of the code that
+  finalizes answers), the backend fingerprint (backend, model, mode, sampling) and every
+  option that can change the files
   (the day, the prompt, the prices; the daily run passes them);
 - the code: a hash of every file of the `summarizer` package (loaders, merge, note, prompts),
   the Python version, the versions of the libraries that shape the bytes (`LIBRARIES`), the
@@ -56,6 +57,7 @@ from summarizer.daily.outputs import atomic_write, sha256_text, sidecar, write_n
 from summarizer.inputs import loaders
 from summarizer.inputs.sources import Entry
 from summarizer.pipeline.article import Article
+from summarizer.pipeline.version import files_hash, package_files
 from summarizer.service.cache import Cache
 
 RECORD_VERSION = 2  # 2: `base`; `DATE.jsonl` in entry order
@@ -141,27 +143,8 @@ def code_stamp() -> str:
     for name in LIBRARIES:  # all loaded with the daily run (schema, merge, note, loaders)
         module = sys.modules.get(name)
         digest.update(f"\n{name}={getattr(module, '__version__', None)}".encode())
-    for name, path in _package_files(str(PACKAGE)):
-        with open(path, "rb") as f:
-            digest.update(f"\n{name}\n".encode() + hashlib.sha256(f.read()).digest())
-    return digest.hexdigest()
+    return files_hash(package_files(str(PACKAGE)), digest)
 
-
-def _package_files(folder: str, under: str = "") -> list[tuple[str, str]]:
-    """(path relative to the package, path) of each regular file of the package, by the
-    first: every file but the byte-compiled ones (`os.scandir`, whose entries know their
-    type, and string paths: `Path.rglob`, `is_file` and sorting `Path`s took 2 of 3.2 ms).
-    """
-    found = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = under + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    found += _package_files(entry.path, name + os.sep)
-            elif entry.is_file() and not entry.name.endswith(".pyc"):
-                found.append((name, entry.path))
-    return sorted(found)
 
 
 async def day_inputs(

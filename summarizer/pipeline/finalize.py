@@ -45,8 +45,8 @@ from summarizer.text.fold import fold, has_phrase
 from summarizer.text.normalize import find_quote
 from summarizer.text.places import keep_mentioned, mentioned
 
-PIPELINE_VERSION = "3"  # bump when a correction changes what a given answer becomes
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)
+_PREPOSITION = re.compile(r"^(?:on|at|in|by)\s+")  # "on Thursday" is "Thursday"
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def _stands_for(named: MeetingMention, titled: MeetingMention, text: str) -> boo
     ):
         return False  # a body (the IMF) is no title a person stands for; one sentence's
         # sides met one by one ("met with the IMF, then with Trump") are two meetings
-    if titled.date is None or named.date != titled.date:
+    if not _same_time(titled, named):
         return False
     if titled.status != named.status and "unknown" not in (titled.status, named.status):
         return False
@@ -262,6 +262,16 @@ def _stands_for(named: MeetingMention, titled: MeetingMention, text: str) -> boo
         return False  # "talks between Kenya and Tanzania": a Kenyan and a Tanzanian named
     countries = {q.country for q in free if q.country}
     return all(not p.country or not countries or p.country in countries for p in unnamed)
+
+
+def _same_time(a: MeetingMention, b: MeetingMention) -> bool:
+    """The same date; where neither has one (an article without a publication date, so
+    "Thursday" resolves to none), the same time words ("Thursday", "on Thursday").
+    """
+    if a.date is not None or b.date is not None:
+        return a.date == b.date
+    words = [_PREPOSITION.sub("", fold(m.when_text or "")).strip() for m in (a, b)]
+    return bool(words[0]) and words[0] == words[1]
 
 
 def _modality(mention: MeetingMention) -> str:

@@ -1,9 +1,10 @@
 """A content-addressed SQLite cache of briefings, so re-running a day makes no model calls.
 
 The key hashes everything that changes the answer: the article text and publication date,
-the strategy's identity (its name, prompts, response schemas and the pipeline version; see
-`strategies.base.Strategy.identity`) and the backend fingerprint (backend, model, mode,
-sampling params; never a key). `service.Briefer` is the only place keys are built. The value
+the strategy's identity (its name, prompts, response schemas and a hash of the code that
+finalizes answers, so an upgrade briefs again; see `strategies.base.Strategy.identity`) and
+the backend fingerprint (backend, model, mode, sampling params; never a key).
+`service.Briefer` is the only place keys are built. The value
 is the Briefing JSON. The database lives in `platformdirs.user_cache_dir("summarizer")`, or in
 `$SUMMARIZER_CACHE_DIR`. One connection in WAL mode, guarded by a lock; async callers use
 `aget`/`aput`, which run it in a worker thread. Commits are `synchronous=NORMAL`: they

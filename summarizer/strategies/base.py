@@ -6,7 +6,8 @@
 `run`/`arun` are the one call loop, sync and async (calls of one article run concurrently);
 both end in `pipeline.finalize`. A call that fails is skipped unless every call failed, then
 the first failure is raised with the usage of all of them. `identity` is what the service's
-cache key holds for the strategy: its prompts, its response schemas and the pipeline version.
+cache key holds for the strategy: its prompts, its response schemas and the code that finalizes
+the answers (`pipeline.version.answer_code`, a hash of its source).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from pydantic import BaseModel
 from summarizer.backends.base import Backend, Completion, Message
 from summarizer.errors import ModelError
 from summarizer.pipeline.article import Article
-from summarizer.pipeline.finalize import PIPELINE_VERSION, RunInfo, finalize
+from summarizer.pipeline.finalize import RunInfo, finalize
 from summarizer.pipeline.mentions import Drafts
 from summarizer.pipeline.prompts import Prompt
+from summarizer.pipeline.version import answer_code
 from summarizer.schema import Briefing, Usage
 
 Result = Completion[Any] | ModelError
@@ -73,7 +75,7 @@ class Strategy(ABC):
 
     def identity(self) -> str:
         """Hash of everything of the strategy that decides an answer (see module docstring)."""
-        parts = [self.name, self.prompt.hash, PIPELINE_VERSION, self.schemas()]
+        parts = [self.name, self.prompt.hash, answer_code(), self.schemas()]
         text = json.dumps(parts, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

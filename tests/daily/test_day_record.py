@@ -203,7 +203,7 @@ def test_a_new_day_or_a_version_bump_is_run_again(
     monkeypatch.setattr(record, "RECORD_VERSION", record.RECORD_VERSION + 1)
     assert not _run(folder, fake_settings, out).from_record
     examples_server.reset()
-    monkeypatch.setattr(base, "PIPELINE_VERSION", base.PIPELINE_VERSION + "-next")
+    monkeypatch.setattr(base, "answer_code", lambda: "next")
     bumped = _run(folder, fake_settings, out)
     assert not bumped.from_record and len(examples_server.requests) == 5
     assert _run(folder, fake_settings, out).from_record

@@ -170,3 +170,16 @@ def test_talks_between_two_states_are_the_talks_their_named_people_held() -> Non
     uganda = Participant(organization="Uganda", country="Uganda")
     other = _found([kenya, uganda], date=day, evidence=["Talks between Kenya and Uganda"])
     assert len(merge_titled([other, named], text)) == 2  # no Ugandan among them
+
+
+def test_without_a_publication_date_the_same_time_words_are_the_same_day() -> None:
+    """An undated article's "Thursday" resolves to no date: a meeting by titles and again by
+    names on "Thursday" is still one meeting, and "next Thursday" is another day.
+    """
+    titled = _found([Participant(title="top US general"), Participant(title="Russian general")],
+                    when_text="on Thursday")  # fmt: skip
+    named = _found([STRAW, IVANOV], when_text="Thursday")
+    [one] = merge_titled([titled, named])
+    assert [p.name for p in one.participants] == ["Jack Straw", "Sergei Ivanov"]
+    later = _found([STRAW, IVANOV], when_text="next Thursday")
+    assert len(merge_titled([titled, later])) == 2

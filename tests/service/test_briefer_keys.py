@@ -38,9 +38,9 @@ def test_the_staged_prompt_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -
     assert _staged_key() != before
 
 
-def test_the_pipeline_version_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_answer_code_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     before = _staged_key()
-    monkeypatch.setattr(base, "PIPELINE_VERSION", base.PIPELINE_VERSION + "-next")
+    monkeypatch.setattr(base, "answer_code", lambda: "next")
     assert _staged_key() != before
 
 
