@@ -2,7 +2,8 @@
 
 The server starts lazily on the first call and listens on loopback only, behind a random
 per-process API key. Requests go through `OpenAIBackend` with `json_schema` mode, so
-llama.cpp constrains decoding to the response model's JSON schema.
+llama.cpp constrains decoding to the response model's JSON schema. A system prompt's KV
+state is kept on disk and restored in the next process (`backends.prefix`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from summarizer.backends.base import Completion, Message, T
+from summarizer.backends.prefix import PrefixCache
 from summarizer.backends.weights import MODELS, ensure_model, file_sha256
 from summarizer.errors import ModelNotFoundError
 from summarizer.settings import Settings
+from summarizer.text.derived import cache_root
 
 if TYPE_CHECKING:
     from summarizer.backends.openai import OpenAIBackend
@@ -54,6 +57,7 @@ class EmbeddedBackend:
         self._server: Any = None
         self._delegate: OpenAIBackend | None = None
         self._lock = threading.Lock()
+        self.prefix: PrefixCache | None = None  # set when the server starts
 
     def _resolve(self) -> tuple[Path, str, str]:
         """(weights path, display name, sha256) from `settings.model` if a .gguf, else the size."""
@@ -87,6 +91,14 @@ class EmbeddedBackend:
         p.cpuparams.n_threads = threads
         p.cpuparams_batch.n_threads = threads
         p.ui = False
+        kv = cache_root() / "kv"
+        try:
+            kv.mkdir(parents=True, exist_ok=True)
+            p.slot_save_path, p.endpoint_slots = str(kv) + os.sep, True  # `backends.prefix`
+            identity = f"{self.sha256}:{self.n_ctx}:{getattr(xllamacpp, '__version__', '')}"
+            self.prefix = PrefixCache(self.native, kv, identity)
+        except OSError:  # no writable cache folder: every process reads the prompt itself
+            self.prefix = None
         try:
             self._server = xllamacpp.Server(p)
         except Exception as e:  # the binding raises bare RuntimeError/ValueError
@@ -141,13 +153,18 @@ class EmbeddedBackend:
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
         """Validated answer from the local model (loads it on the first call)."""
-        return self._client().generate(messages, response_model, context=context)
+        client = self._client()
+        if self.prefix is not None:
+            self.prefix.prepare(messages)
+        return client.generate(messages, response_model, context=context)
 
     async def agenerate(
         self, messages: list[Message], response_model: type[T], *, context: dict[str, Any]
     ) -> Completion[T]:
         """Async variant; the one-off model load runs in a worker thread."""
         client = await asyncio.to_thread(self._client)
+        if self.prefix is not None and self.prefix.pending(messages):
+            await asyncio.to_thread(self.prefix.prepare, messages)
         return await client.agenerate(messages, response_model, context=context)
 
     def fingerprint(self) -> dict[str, Any]:

@@ -29,13 +29,17 @@ Table = dict[str, str]  # what is kept: strings only, so reading it back builds 
 FOLDER = "derived"
 
 
-def folder() -> Path:
-    """Where derived tables are kept: `derived/` in the briefing cache's folder (the same
-    `$SUMMARIZER_CACHE_DIR` rule as `service.cache.cache_dir`, which this layer cannot import).
+def cache_root() -> Path:
+    """The briefing cache's folder: `$SUMMARIZER_CACHE_DIR`, else platformdirs' one (the rule
+    of `service.cache.cache_dir`, which this layer cannot import).
     """
     override = os.environ.get("SUMMARIZER_CACHE_DIR")
-    base = Path(override) if override else Path(platformdirs.user_cache_dir("summarizer"))
-    return base / FOLDER
+    return Path(override) if override else Path(platformdirs.user_cache_dir("summarizer"))
+
+
+def folder() -> Path:
+    """Where derived tables are kept: `derived/` in the briefing cache's folder."""
+    return cache_root() / FOLDER
 
 
 def digest(packages: Iterable[str], modules: Iterable[str]) -> str:
