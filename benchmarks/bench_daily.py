@@ -258,9 +258,11 @@ def daily_run(base_url: str, folder: Path, out: Path, cache_path: Path) -> dict[
     from summarizer.daily import record
     from summarizer.daily.run import DailyConfig, run_daily
     from summarizer.inputs.sources import discover
+    from summarizer.pipeline import version
     from summarizer.service.cache import Cache
 
     record.code_stamp.cache_clear()  # hashed once a process: count it, as the CLI pays it
+    version.answer_code.cache_clear()  # the same for the cache key's code hash
     entries = discover([str(folder)])
     config = DailyConfig(day=DAY, out=out, concurrency=CONCURRENCY, force=True)
     phases: dict[str, float] = {}
