@@ -8,10 +8,12 @@ llama.cpp's slot save/restore (~20 MB for the 1.5B) in `kv/` of the cache folder
 hash of the model file's sha256, the context size, the llama.cpp build and that rendered
 text, and restored into the slot before a process's first call with that system prompt.
 
-It only saves time: the tokens restored are the ones the call would compute, so no answer
-changes. Any failure (a file cut short, another build's format, a full disk) removes the
-file and the call goes on without it. A file is written under a temporary name and renamed,
-so a killed process leaves no half file; the `KEEP` most recently used files are kept.
+It only saves time: the state restored is that of the same tokens the call would compute
+(computed in a batch of their own, so up to floating-point differences between batch sizes;
+the sample article's briefing was identical with and without it). Any failure (a file cut
+short, another build's format, a full disk) removes the file and the call goes on without
+it. A file is written under a temporary name and renamed, so a killed process leaves no half
+file; the `KEEP` most recently used files are kept.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ class PrefixCache:
     def prepare(self, messages: list[Message]) -> None:
         """Before a call: put its system prompt's KV state in the slot, once per prompt."""
         text = _system(messages)
-        if not text:
+        if not text or text in self._done:  # done: no wait on a prompt being stored
             return
         system: list[Message] = [{"role": "system", "content": text}]
         with self._lock:  # calls arriving meanwhile wait: the slot is being filled

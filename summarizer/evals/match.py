@@ -10,9 +10,10 @@ punctuation turned into spaces (`normalize`). Then:
 - When either side has no name (a collective body, or someone named only by title), they match
   by organization/title (`fuzz.token_set_ratio`), provided their countries do not disagree.
   A side given only as its state (organization "U.S." or "Washington" for the United States)
-  matches a nameless side of the same country whatever its title ("officials", "government",
+  matches a nameless side of the same country that acts for it ("officials", "government",
   "delegation": the article named the state, a labeler its officials), and, just at the
-  threshold, a named person of that country (the same side, named less precisely).
+  threshold, a named person of that country in such a role (its foreign minister; not an
+  opposition leader).
 - Places match when both are null, or both set and similar (ratio >= threshold) after the shared
   gazetteer (`text.places.country_named`: "US" = "United States").
 - Agenda items and tension issues soft-match with `fuzz.token_set_ratio` >= 70
@@ -30,7 +31,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from summarizer.evals.cases import GoldParticipant
-from summarizer.text.places import capital_of, country_named
+from summarizer.text.places import capital_state, country_named, state_named
 
 DEFAULT_THRESHOLD = 85.0
 SOFT_THRESHOLD = 70.0
@@ -103,9 +104,20 @@ def person(p: GoldParticipant) -> Person:
 
 
 def _state_of(role: str) -> str | None:
-    """The normalized country a role names as a state: the country itself or its capital."""
-    country = country_named(role) or capital_of(role)
+    """The normalized country a role wholly names as a state: the country or its capital
+    ("U.S.", "Washington"; not "Syrian rebels", which only holds one).
+    """
+    country = state_named(role) or capital_state(role)
     return normalize(country) if country else None
+
+
+# The words of a role that acts for a state: a state side is its government, so it matches
+# these ("U.S. officials", "the Iranian delegation", "Russia's foreign minister"), not any
+# side of that country ("the Syrian rebels", "an opposition leader").
+GOVERNMENT = frozenset({"government", "officials", "official", "delegation", "delegations",
+                        "authorities", "ministry", "minister", "ministers", "president",
+                        "premier", "chancellor", "secretary", "ambassador", "envoy", "king",
+                        "administration", "cabinet"})  # fmt: skip
 
 
 def _best(pairs: Iterable[float]) -> float:
@@ -135,6 +147,9 @@ def state_score(gold: Person, pred: Person, threshold: float = DEFAULT_THRESHOLD
     """
     if not gold.country or gold.country != pred.country:
         return 0.0
+    other = pred if gold.state else gold
+    if not other.state and not GOVERNMENT & {w for r in other.roles for w in r.split()}:
+        return 0.0  # the state's government, not any side of that country
     return threshold if gold.names or pred.names else 100.0
 
 

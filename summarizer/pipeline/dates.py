@@ -31,6 +31,7 @@ from typing import Literal, NamedTuple
 import dateparser
 
 from summarizer.schema import Precision, Status
+from summarizer.text.fold import fold
 
 Tense = Literal["past", "future"]
 
@@ -320,3 +321,14 @@ def _fallback(text: str, p: dt.date | None, t: Tense | None) -> Resolved:
         return UNKNOWN
     periods: dict[str, Precision] = {"week": "week", "month": "month", "year": "year"}
     return Resolved(data.date_obj.date(), periods.get(str(data.period), "day"))
+
+
+_PREPOSITION = re.compile(r"^(?:on|at|in|by)\s+")  # "on Thursday" is "Thursday"
+
+
+def same_words(a: str | None, b: str | None) -> bool:
+    """Two time expressions say the same time in the same words ("on Thursday" and
+    "Thursday"; not "next Thursday"), for mentions whose dates cannot be resolved.
+    """
+    words = [_PREPOSITION.sub("", fold(w or "")).strip() for w in (a, b)]
+    return bool(words[0]) and words[0] == words[1]

@@ -46,7 +46,6 @@ from summarizer.text.normalize import find_quote
 from summarizer.text.places import keep_mentioned, mentioned
 
 _SAME_DAY = re.compile(r"\bsame day\b", re.I)
-_PREPOSITION = re.compile(r"^(?:on|at|in|by)\s+")  # "on Thursday" is "Thursday"
 
 
 @dataclass(frozen=True)
@@ -215,17 +214,21 @@ def merge(mentions: list[MeetingMention]) -> list[MeetingMention]:
     return merged
 
 
-def merge_titled(mentions: list[MeetingMention], text: str = "") -> list[MeetingMention]:
+def merge_titled(
+    mentions: list[MeetingMention], text: str = "", *, undated: bool = False
+) -> list[MeetingMention]:
     """A meeting described by titles ("the top US general and his Russian counterpart") and
     again by names on the same date is one meeting, with the named participants: a mention
     with unnamed sides joins a dated mention of the same date whose people include all its
     named ones and can stand for its unnamed ones (as many, countries not in conflict; a side
-    given only as its state, by a person `text`, the article, gives that state: `states`). Of
-    several, the one whose people share a title word with its sides, else the next mentioned.
+    given only as its state, by a person `text`, the article, gives that state: `states`). In
+    an `undated` article (no publication date, so no date resolves) the same time words stand
+    for the same date. Of several, the one whose people share a title word with its sides,
+    else the next mentioned.
     """
     out = list(mentions)
     for titled in list(out):
-        others = [m for m in out if m is not titled and _stands_for(m, titled, text)]
+        others = [m for m in out if m is not titled and _stands_for(m, titled, text, undated)]
         if not others:
             continue
         at = out.index(titled)
@@ -236,7 +239,7 @@ def merge_titled(mentions: list[MeetingMention], text: str = "") -> list[Meeting
     return out
 
 
-def _stands_for(named: MeetingMention, titled: MeetingMention, text: str) -> bool:
+def _stands_for(named: MeetingMention, titled: MeetingMention, text: str, undated: bool) -> bool:
     unnamed = [p for p in titled.participants if not p.name]
     if not unnamed or any(not p.name for p in named.participants):
         return False
@@ -246,8 +249,11 @@ def _stands_for(named: MeetingMention, titled: MeetingMention, text: str) -> boo
     ):
         return False  # a body (the IMF) is no title a person stands for; one sentence's
         # sides met one by one ("met with the IMF, then with Trump") are two meetings
-    if not _same_time(titled, named):
-        return False
+    if titled.date is not None or named.date is not None or not undated:
+        if titled.date is None or titled.date != named.date:
+            return False
+    elif not dates.same_words(titled.when_text, named.when_text):
+        return False  # no publication date: "Thursday" resolves to none, so its words speak
     if titled.status != named.status and "unknown" not in (titled.status, named.status):
         return False
     if _modality(titled) != _modality(named):
@@ -262,16 +268,6 @@ def _stands_for(named: MeetingMention, titled: MeetingMention, text: str) -> boo
         return False  # "talks between Kenya and Tanzania": a Kenyan and a Tanzanian named
     countries = {q.country for q in free if q.country}
     return all(not p.country or not countries or p.country in countries for p in unnamed)
-
-
-def _same_time(a: MeetingMention, b: MeetingMention) -> bool:
-    """The same date; where neither has one (an article without a publication date, so
-    "Thursday" resolves to none), the same time words ("Thursday", "on Thursday").
-    """
-    if a.date is not None or b.date is not None:
-        return a.date == b.date
-    words = [_PREPOSITION.sub("", fold(m.when_text or "")).strip() for m in (a, b)]
-    return bool(words[0]) and words[0] == words[1]
 
 
 def _modality(mention: MeetingMention) -> str:
@@ -357,11 +353,12 @@ def finalize(article: Article, drafts: Drafts, run: RunInfo) -> Briefing:
     """The Briefing of `drafts` (see the module docstring)."""
     mentions = [correct(m, article) for m in drafts.meetings]
     same_day(mentions)
+    merged = merge_titled(merge(mentions), article.text, undated=article.published is None)
     tensions = [to_tension(t, article) for t in drafts.tensions]
     return Briefing(
         source=source_of(article),
         summary=without_instructions(drafts.summary.strip()),
-        meetings=[to_meeting(m, article) for m in merge_titled(merge(mentions), article.text)],
+        meetings=[to_meeting(m, article) for m in merged],
         tensions=[t for t in tensions if t is not None],
         provenance=Provenance(
             prompt_name=run.prompt.name,

@@ -19,14 +19,14 @@ from summarizer.text.fold import fold
 # The words before a name that can say whose they are: "Tanzanian Trade Minister Neema
 # Mwakyusa", "Kenya's foreign minister, Raila Odinga": up to this many, within the sentence.
 _BEFORE_WORDS = 6
-_SENTENCE_END = re.compile(r"[.!?]\s")
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?]\s")  # "U.S. envoy ..." ends no sentence
 
 
 def is_state(p: Participant) -> bool:
     """No name or title; the organization is the name or capital of the side's country."""
     if p.name or p.title or not p.organization or not p.country:
         return False
-    state = places.country_named(p.organization) or places.capital_of(p.organization)
+    state = places.state_named(p.organization) or places.capital_state(p.organization)
     return state == p.country
 
 

@@ -119,6 +119,24 @@ def country_named(phrase: str) -> str | None:
     return hits.pop() if len(hits) == 1 and len(text.split()) <= 4 else None
 
 
+@functools.cache
+def state_named(phrase: str) -> str | None:
+    """The country `phrase` is wholly a name of ("U.S.", "the Russian Federation", "Kenya"),
+    else None: unlike `country_named`, not a phrase that only holds one ("Syrian rebels",
+    "Iranian opposition", "Palestinian Authority").
+    """
+    text = re.sub(r"^the\s+", "", " ".join(phrase.split()), flags=re.I)
+    country = country_named(text)
+    if country is None or text in _BODIES:
+        return None
+    key = fold(text)
+    if key in _country_names() or key in ("us", "u s", "usa", "u s a", "america", "uk", "u k",
+                                            "britain", "great britain"):  # fmt: skip
+        return country
+    exact = any(c == country and p.fullmatch(text) for p, c in _searched(text))
+    return country if exact else None
+
+
 def _searched(text: str) -> list[tuple[re.Pattern[str], str]]:
     """The name patterns that can match `text`: for an ASCII text, those holding one of
     their required literals (`text.prefilter`) among the text's letter triples, and those
@@ -163,6 +181,15 @@ def is_country(phrase: str) -> bool:
 def capital_of(place: str) -> str | None:
     """The country whose capital `place` is ("Pyongyang" -> "North Korea"), else None."""
     return _gazetteer()[1].get(fold(place))
+
+
+def capital_state(name: str) -> str | None:
+    """The country whose capital `name` is, unless GeoNames knows a bigger city of that name
+    in another country ("Kingston" is Jamaica's city before Norfolk Island's capital).
+    """
+    country = capital_of(name)
+    other = city_country(name)
+    return country if country and other in (None, country) else None
 
 
 BIG_CITY = 500_000  # a city this big is known by its name alone ("Bonn" is not, "Jeddah" is)

@@ -95,4 +95,24 @@ def test_a_side_given_as_its_state_matches_that_states_officials() -> None:
         assert participant_score(person(_p(None, title="officials", country="Iran")), state) == 0
     named = person(_p("Marco Rubio", organization="U.S.", country="United States"))
     assert not named.state  # a person is matched by name, never as a state
-    assert participant_score(named, state) == DEFAULT_THRESHOLD  # the state's man: just a match
+    assert participant_score(named, state) == 0  # no role that acts for the state
+    minister = person(_p("Marco Rubio", title="Secretary of State", country="United States"))
+    assert participant_score(minister, state) == DEFAULT_THRESHOLD  # its minister: just a match
+
+
+@pytest.mark.parametrize(
+    ("gold", "pred"),
+    [
+        (_p(None, title="rebels", country="Syria"),
+         _p(None, organization="Syria", country="Syria")),
+        (_p("Alexei Navalny", title="opposition leader", country="Russia"),
+         _p(None, organization="Russia", country="Russia")),
+        (_p(None, title="Iranian opposition", country="Iran"),
+         _p(None, organization="Iran", country="Iran")),
+    ],
+)  # fmt: skip
+def test_a_state_is_not_any_side_of_its_country(
+    gold: GoldParticipant, pred: GoldParticipant
+) -> None:
+    """A state side is its government: not the rebels or the opposition of that country."""
+    assert participant_score(person(gold), person(pred)) < DEFAULT_THRESHOLD

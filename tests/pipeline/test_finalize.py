@@ -179,7 +179,27 @@ def test_without_a_publication_date_the_same_time_words_are_the_same_day() -> No
     titled = _found([Participant(title="top US general"), Participant(title="Russian general")],
                     when_text="on Thursday")  # fmt: skip
     named = _found([STRAW, IVANOV], when_text="Thursday")
-    [one] = merge_titled([titled, named])
+    [one] = merge_titled([titled, named], undated=True)
     assert [p.name for p in one.participants] == ["Jack Straw", "Sergei Ivanov"]
     later = _found([STRAW, IVANOV], when_text="next Thursday")
-    assert len(merge_titled([titled, later])) == 2
+    assert len(merge_titled([titled, later], undated=True)) == 2
+    # in a dated article time words that resolve to no date ("last year") merge nothing
+    vague = [_found(m.participants, when_text="last year") for m in (titled, named)]
+    assert len(merge_titled(vague)) == 2
+
+
+def test_a_nationality_after_an_abbreviation_is_still_read() -> None:
+    """In "U.S. envoy A met Iranian Foreign Minister B", "U.S." ends no sentence: A is of the
+    United States, and the talks between the two states are theirs.
+    """
+    text = (
+        "Talks between the United States and Iran resumed on Saturday. U.S. envoy Steve "
+        "Witkoff met Iranian Foreign Minister Abbas Araghchi in Muscat on Saturday."
+    )
+    day = dt.date(2025, 4, 12)
+    us = Participant(organization="United States", country="United States")
+    iran = Participant(organization="Iran", country="Iran")
+    states = _found([us, iran], date=day, evidence=["Talks between the United States and Iran"])
+    people = [Participant(name="Steve Witkoff"), Participant(name="Abbas Araghchi")]
+    [one] = merge_titled([states, _found(people, date=day, evidence=["Witkoff met"])], text)
+    assert [p.name for p in one.participants] == ["Steve Witkoff", "Abbas Araghchi"]

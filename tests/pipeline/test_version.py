@@ -28,3 +28,15 @@ def test_the_answer_code_follows_the_files_that_finalize_answers(
         stamps.append(version.answer_code())
     version.answer_code.cache_clear()
     assert stamps[0] != stamps[1] and stamps[1] == stamps[2] and stamps[2] != stamps[3]
+
+
+def test_the_answer_code_follows_the_libraries_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgraded parse model or gazetteer gives new keys too."""
+    version.answer_code.cache_clear()
+    before = version.answer_code()
+    monkeypatch.setattr(version, "_installed", lambda name: f"{name}-9.9.dist-info")
+    version.answer_code.cache_clear()
+    after = version.answer_code()
+    version.answer_code.cache_clear()
+    assert before != after
+    assert version._listing.__wrapped__("/nonexistent-folder") == ()

@@ -254,6 +254,31 @@ def test_a_state_visited_or_left_is_no_side(sentence: str) -> None:
     assert not {"Kenya", "Nairobi"} & set(found)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "state"),
+    [
+        ("Israel has resumed strikes on Gaza after the talks between Hamas and Egyptian "
+         "mediators in Cairo.", "Israel"),
+        ("Turkey signed a gas deal with Russia after talks between Erdogan and Putin.", "Russia"),
+        ("Pakistan held elections after the meeting between Nawaz Sharif and Imran Khan.",
+         "Pakistan"),
+        ("Qatar hosted talks between the United States and the Taliban in Doha.", "Qatar"),
+    ],
+)  # fmt: skip
+def test_a_state_acting_around_a_meeting_is_no_side(sentence: str, state: str) -> None:
+    """Only the meeting's own subject or its with/between objects (or those of a support verb
+    whose object the meeting is) are sides: not who strikes, signs or votes after the talks,
+    nor a host.
+    """
+    [found] = _parties(sentence)
+    assert state not in found
+
+
+def test_the_states_a_host_brings_together_stay_sides() -> None:
+    [found] = _parties("Qatar hosted talks between the United States and the Taliban in Doha.")
+    assert {"United States", "Taliban"} <= set(found)
+
+
 def test_the_two_leaders_are_people_not_the_states_just_named() -> None:
     text = (
         "President Ana Reis met Prime Minister Odd Lunde in Ostvik on Monday. "

@@ -21,7 +21,7 @@ from typing import Any
 from summarizer.pipeline.names import TITLES
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 from summarizer.text.fold import fold
-from summarizer.text.places import capital_of, country_named
+from summarizer.text.places import capital_state, state_named
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})
@@ -47,6 +47,7 @@ NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted":
 # verbs that only carry a meeting noun ("hold talks", "began negotiations"): their subject meets
 SUPPORT_VERBS = frozenset({"hold", "have", "begin", "start", "open", "resume", "continue",
                            "conduct", "convene", "join", "attend"})  # fmt: skip
+HAPPEN = frozenset({"take", "be", "occur", "end"})  # a meeting noun as their subject: it happens
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
 
@@ -121,10 +122,12 @@ def _from_parse(
                 if token.lower_ != "we" and not any(s.label == "PERSON" for s in found):
                     continue  # "the two leaders" (no names given): the last candidate's sides
             found = found or _pronoun(token, sides, sentence.start, earlier or preceding)
-            trigger = span.root
-            if not found and trigger.lemma_ not in NO_STATE_SIDE and _state_role(token, trigger):
-                at = sentence.start + token.idx
-                found = [s for s in states or () if s.start <= at < s.end]
+            at = sentence.start + token.idx
+            state = [s for s in states or () if s.start <= at < s.end]
+            if state and not any(s.start <= at < s.end for s in sides):
+                # the token is a state's name: that side, not a side its phrase runs on to
+                # ("between the United States and the Taliban": the conjunct has its turn)
+                found = state if _state_role(token, span.root) else found
             parties += [s for s in found if s not in parties]
         if len(parties) >= 2:
             return parties, collective
@@ -394,20 +397,34 @@ def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[S
 
 def _state(span: Span) -> bool:
     """A place span that names a country or a capital: a state that can hold talks."""
-    return bool(country_named(span.text) or capital_of(span.text))
+    return bool(state_named(span.text) or capital_state(span.text))
 
 
 def _state_role(token: Any, trigger: Any) -> bool:
-    """The argument is the object of "with"/"between"/"among", or the subject of the trigger
-    itself or of a support verb over it ("Beijing will hold talks"), itself or as a
-    conjunct: a state as a side is the one that meets, not where someone goes ("left Seoul to
-    meet ..."), what a title is of, or who allows or wants talks ("would allow talks if").
+    """The argument is the subject of the trigger or the object of "with"/"between"/"among"
+    on it, itself or as a conjunct; or either of a support verb whose object the trigger is
+    ("Beijing will hold talks with Hanoi"). A state as a side is one that meets: not where
+    someone goes ("left Seoul to meet ..."), what a title is of, who does something else
+    around a meeting ("Israel resumed strikes after the talks between ..."), or the host or
+    destination of a visit (`NO_STATE_SIDE`; the sides of "talks between" it hosts stay).
     """
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
     if token.dep_ in ("nsubj", "nsubjpass"):
-        return token.head.i == trigger.i or token.head.lemma_.lower() in SUPPORT_VERBS
-    return bool(token.dep_ == "pobj" and token.head.lower_ in ("with", "between", "among"))
+        owner = token.head
+        if owner.i == trigger.i and trigger.lemma_ in NO_STATE_SIDE:
+            return False
+    elif token.dep_ == "pobj" and token.head.lower_ in ("with", "between", "among"):
+        owner = token.head.head
+    else:
+        return False
+    if owner.i == trigger.i:
+        return True
+    if token.dep_ == "pobj" and trigger.dep_ in ("nsubj", "nsubjpass"):
+        # "a summit will take place between A and B", "talks were held with B"
+        return trigger.head.i == owner.i and owner.lemma_.lower() in SUPPORT_VERBS | HAPPEN
+    supported = trigger.dep_ == "dobj" and trigger.head.i == owner.i
+    return supported and owner.lemma_.lower() in SUPPORT_VERBS
 
 
 def _phrase(token: Any) -> str:

@@ -26,7 +26,7 @@ from summarizer.strategies.staged.candidates import is_prose
 from summarizer.strategies.staged.spans import Sentence, Span, since
 from summarizer.strategies.staged.windows import Window
 from summarizer.text.fold import fold
-from summarizer.text.places import capital_of, country_named, country_of
+from summarizer.text.places import capital_state, country_of, state_named
 
 MAX_SIDES = 5
 MAX_TOPICS = 2
@@ -105,7 +105,7 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
                  and span.end <= s.end]  # fmt: skip
         return None if outer else (span.text, Participant(organization=span.text))
     if span.label == "GPE":  # a state as a side (`parties`): its government, by the name given
-        state = country_named(span.text) or capital_of(span.text)
+        state = state_named(span.text) or capital_state(span.text)
         return span.text, Participant(organization=span.text, country=state)
     if span.label == "TITLE":
         after = article[span.end : span.end + 6]
