@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from builders import STRAW_TEXT as TEXT
 
 from summarizer.pipeline.article import Article
@@ -151,25 +152,37 @@ def test_a_body_or_the_same_sentence_is_not_folded_into_named_talks() -> None:
     assert len(merge_titled([imf, ivanov])) == 2
 
 
-def test_talks_between_two_states_are_the_talks_their_named_people_held() -> None:
-    """Two sentences, "Talks between Kenya and Tanzania on Tuesday failed ..." and "Tanzanian
-    Trade Minister A met Kenyan Trade Secretary B on Tuesday", state one meeting: A's and B's.
-    """
-    text = (
-        "Talks between Kenya and Tanzania on Tuesday failed. Tanzanian Trade Minister Neema "
-        "Mwakyusa met Kenyan Trade Secretary Peter Kiprotich in Arusha on Tuesday."
-    )
+def _states_and_people(text: str, states: list[str], people: list[str]) -> list[Found]:
+    """A mention of talks between `states` and one of `people` meeting, the same day."""
     day = dt.date(2023, 6, 13)
-    kenya = Participant(organization="Kenya", country="Kenya")
-    tanzania = Participant(organization="Tanzania", country="Tanzania")
-    states = _found([kenya, tanzania], date=day, evidence=["Talks between Kenya and Tanzania"])
-    people = [Participant(name="Neema Mwakyusa"), Participant(name="Peter Kiprotich")]
-    named = _found(people, date=day, evidence=["Mwakyusa met Kiprotich"])
-    [one] = merge_titled([states, named], text)
-    assert [p.name for p in one.participants] == ["Neema Mwakyusa", "Peter Kiprotich"]
-    uganda = Participant(organization="Uganda", country="Uganda")
-    other = _found([kenya, uganda], date=day, evidence=["Talks between Kenya and Uganda"])
-    assert len(merge_titled([other, named], text)) == 2  # no Ugandan among them
+    sides = [Participant(organization=s, country=s) for s in states]
+    return [
+        _found(sides, date=day, evidence=[f"Talks between {' and '.join(states)}"]),
+        _found([Participant(name=n) for n in people], date=day, evidence=["They met"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "states", "people"),
+    [
+        # "Talks between Kenya and Tanzania on Tuesday failed ..." and "Tanzanian Trade
+        # Minister A met Kenyan Trade Secretary B on Tuesday": one meeting, A's and B's
+        ("Talks between Kenya and Tanzania on Tuesday failed. Tanzanian Trade Minister Neema "
+         "Mwakyusa met Kenyan Trade Secretary Peter Kiprotich in Arusha on Tuesday.",
+         ["Kenya", "Tanzania"], ["Neema Mwakyusa", "Peter Kiprotich"]),
+        # "U.S." ends no sentence: the envoy is of the United States
+        ("Talks between the United States and Iran resumed on Saturday. U.S. envoy Steve "
+         "Witkoff met Iranian Foreign Minister Abbas Araghchi in Muscat on Saturday.",
+         ["United States", "Iran"], ["Steve Witkoff", "Abbas Araghchi"]),
+    ],
+)  # fmt: skip
+def test_talks_between_two_states_are_the_talks_their_named_people_held(
+    text: str, states: list[str], people: list[str]
+) -> None:
+    [one] = merge_titled(_states_and_people(text, states, people), text)
+    assert [p.name for p in one.participants] == people
+    other = _states_and_people(text, [states[0], "Uganda"], people)
+    assert len(merge_titled(other, text)) == 2  # no Ugandan among them
 
 
 def test_without_a_publication_date_the_same_time_words_are_the_same_day() -> None:
@@ -186,20 +199,3 @@ def test_without_a_publication_date_the_same_time_words_are_the_same_day() -> No
     # in a dated article time words that resolve to no date ("last year") merge nothing
     vague = [_found(m.participants, when_text="last year") for m in (titled, named)]
     assert len(merge_titled(vague)) == 2
-
-
-def test_a_nationality_after_an_abbreviation_is_still_read() -> None:
-    """In "U.S. envoy A met Iranian Foreign Minister B", "U.S." ends no sentence: A is of the
-    United States, and the talks between the two states are theirs.
-    """
-    text = (
-        "Talks between the United States and Iran resumed on Saturday. U.S. envoy Steve "
-        "Witkoff met Iranian Foreign Minister Abbas Araghchi in Muscat on Saturday."
-    )
-    day = dt.date(2025, 4, 12)
-    us = Participant(organization="United States", country="United States")
-    iran = Participant(organization="Iran", country="Iran")
-    states = _found([us, iran], date=day, evidence=["Talks between the United States and Iran"])
-    people = [Participant(name="Steve Witkoff"), Participant(name="Abbas Araghchi")]
-    [one] = merge_titled([states, _found(people, date=day, evidence=["Witkoff met"])], text)
-    assert [p.name for p in one.participants] == ["Steve Witkoff", "Abbas Araghchi"]
