@@ -19,9 +19,9 @@ import re
 from typing import Any
 
 from summarizer.pipeline.names import TITLES
+from summarizer.strategies.staged.sides import is_state, state_role
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 from summarizer.text.fold import fold
-from summarizer.text.places import capital_state, state_named
 
 ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr"})
 PARTY_PREPS = frozenset({"with", "between", "among", "by"})
@@ -43,11 +43,6 @@ PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "s
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 MODIFIERS = frozenset({"NORP", "GPE", "ORG"})  # what can qualify a titled side
-NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted": no counterpart
-# verbs that only carry a meeting noun ("hold talks", "began negotiations"): their subject meets
-SUPPORT_VERBS = frozenset({"hold", "have", "begin", "start", "open", "resume", "continue",
-                           "conduct", "convene", "join", "attend"})  # fmt: skip
-HAPPEN = frozenset({"take", "be", "occur", "end"})  # a meeting noun as their subject: it happens
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
 
@@ -65,7 +60,7 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         dateline = DATELINE.match(sentence.text)
         cut = sentence.start + (dateline.end() if dateline else 0)
         sides = [s for s in sentence.spans if s.label in SIDE_LABELS and s.start >= cut]
-        states = [s for s in sentence.spans if s.label == "GPE" and s.start >= cut and _state(s)]
+        states = [s for s in sentence.spans if s.label == "GPE" and s.start >= cut and is_state(s)]
         if docs is None:
             parties, collective = sides, ""
         else:
@@ -127,7 +122,7 @@ def _from_parse(
             if state and not any(s.start <= at < s.end for s in sides):
                 # the token is a state's name: that side, not a side its phrase runs on to
                 # ("between the United States and the Taliban": the conjunct has its turn)
-                found = state if _state_role(token, span.root) else found
+                found = state if state_role(token, span.root) else found
             parties += [s for s in found if s not in parties]
         if len(parties) >= 2:
             return parties, collective
@@ -393,38 +388,6 @@ def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[S
         return False
 
     return tuple(p for p in parties if not qualifies(p))
-
-
-def _state(span: Span) -> bool:
-    """A place span that names a country or a capital: a state that can hold talks."""
-    return bool(state_named(span.text) or capital_state(span.text))
-
-
-def _state_role(token: Any, trigger: Any) -> bool:
-    """The argument is the subject of the trigger or the object of "with"/"between"/"among"
-    on it, itself or as a conjunct; or either of a support verb whose object the trigger is
-    ("Beijing will hold talks with Hanoi"). A state as a side is one that meets: not where
-    someone goes ("left Seoul to meet ..."), what a title is of, who does something else
-    around a meeting ("Israel resumed strikes after the talks between ..."), or the host or
-    destination of a visit (`NO_STATE_SIDE`; the sides of "talks between" it hosts stay).
-    """
-    while token.dep_ == "conj" and token.head is not token:
-        token = token.head
-    if token.dep_ in ("nsubj", "nsubjpass"):
-        owner = token.head
-        if owner.i == trigger.i and trigger.lemma_ in NO_STATE_SIDE:
-            return False
-    elif token.dep_ == "pobj" and token.head.lower_ in ("with", "between", "among"):
-        owner = token.head.head
-    else:
-        return False
-    if owner.i == trigger.i:
-        return True
-    if token.dep_ == "pobj" and trigger.dep_ in ("nsubj", "nsubjpass"):
-        # "a summit will take place between A and B", "talks were held with B"
-        return trigger.head.i == owner.i and owner.lemma_.lower() in SUPPORT_VERBS | HAPPEN
-    supported = trigger.dep_ == "dobj" and trigger.head.i == owner.i
-    return supported and owner.lemma_.lower() in SUPPORT_VERBS
 
 
 def _phrase(token: Any) -> str:
