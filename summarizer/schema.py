@@ -230,11 +230,13 @@ class BriefingDraft(Strict):
         the prose only where the system prompt (`prompts/briefing-*.system.j2`) says nothing:
         `NOTES`, and this class's docstring as the tool's description.
 
-        `lengths=False` leaves out the string lengths (`maxLength`), for a request whose
-        schema nothing decodes under (a tool call, a schema in the prompt): a model that is
-        not constrained counts no characters, so they only cost tokens (~145 of ~800), and
-        validation checks them all the same. Where the provider decodes under the schema
-        (llama.cpp's grammar, structured outputs) they bound a small model's loops: kept.
+        `lengths=False` leaves out the caps of short strings (`maxLength` under
+        `LONG_TEXT`: names, titles, places, which no real value nears), for a request whose
+        schema nothing decodes under (a tool call, a schema in the prompt): there they only
+        cost tokens (~100 of ~800), and validation checks them all the same. The caps of
+        sentences and phrases stay: a model told them keeps a long quote or summary short
+        rather than be re-asked. Where the provider decodes under the schema (llama.cpp's
+        grammar, structured outputs) every cap bounds a small model's loops: all kept.
         """
         text = _request_schema_text(cls, lengths)
         schema: dict[str, Any] = json.loads(text)  # a fresh copy each call
@@ -247,22 +249,27 @@ def _request_schema_text(model: type[BriefingDraft], lengths: bool = True) -> st
     daily run asks for it to name its strategy before the first request goes out).
     """
     schema = terse(model.model_json_schema(), NOTES)
-    schema = schema if lengths else _without(schema, "maxLength")
+    schema = schema if lengths else _without_short_caps(schema)
     description = inspect.cleandoc(BriefingDraft.__doc__ or "")
     return json.dumps({"title": schema.pop("title"), "description": description} | schema)
 
 
-def _without(node: Any, keyword: str) -> Any:
-    """`node` with the schema keyword `keyword` left out everywhere (a property so named is
+LONG_TEXT = 200  # a `maxLength` from here up caps a sentence or a phrase, not a name
+
+
+def _without_short_caps(node: Any) -> Any:
+    """`node` without the `maxLength` keywords under `LONG_TEXT` (a property named so is
     kept: only a property's own schema is searched).
     """
     if isinstance(node, list):
-        return [_without(item, keyword) for item in node]
+        return [_without_short_caps(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {k: _without(v, keyword) for k, v in node.items() if k not in (keyword, "properties")}
+    short = isinstance(node.get("maxLength"), int) and node["maxLength"] < LONG_TEXT
+    drop = {"properties", *(["maxLength"] if short else [])}
+    out = {k: _without_short_caps(v) for k, v in node.items() if k not in drop}
     if "properties" in node:
-        out["properties"] = {k: _without(v, keyword) for k, v in node["properties"].items()}
+        out["properties"] = {k: _without_short_caps(v) for k, v in node["properties"].items()}
     return {k: out[k] for k in node if k in out}  # the keys in their order
 
 

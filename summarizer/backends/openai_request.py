@@ -17,8 +17,8 @@ that answer to instructor (`first_then`), which parses it again, re-asks from it
 exactly as if it had received the answer itself.
 
 A response model with a `request_schema()` classmethod (`schema.BriefingDraft`) is sent that
-schema, a shorter form of its own with the same constraints (string lengths only where the
-provider decodes under it: `DECODED`), in every mode: `with_context` makes it the request
+schema, a shorter form of its own with the same constraints (the caps of short strings only
+where the provider decodes under it: `DECODED`), in every mode: `with_context` makes it the request
 class's `model_json_schema()`, which instructor reads. Validation, and the
 replay key (`replay.call_key`, the response model's own `model_json_schema()`), are the model's.
 
@@ -68,7 +68,8 @@ _CONTEXT: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 
 DECODED = frozenset({"json_schema"})
 """The modes whose schema the provider decodes under (llama.cpp's grammar, structured
-outputs): the only ones sent a request schema's string lengths (`BriefingDraft.request_schema`)."""
+outputs): the only ones sent the caps of a request schema's short strings (names, titles;
+`BriefingDraft.request_schema`)."""
 
 
 @functools.cache
@@ -78,8 +79,8 @@ def with_context(model: type[T], mode: str = "json_schema") -> type[T]:
     It is also instructor's `OpenAISchema`, as instructor would make it per request: given
     one, instructor uses it as is, so its tool schema is built once (instructor caches it
     per class) instead of a new class and a new schema (~10 ms) every request. Its
-    `model_json_schema()` is the model's `request_schema()` where it has one, with string
-    lengths in the `DECODED` modes only: one class per (model, mode).
+    `model_json_schema()` is the model's `request_schema()` where it has one, with the caps of
+    short strings in the `DECODED` modes only: one class per (model, mode).
     """
 
     def validate_json(cls: type[T], /, data: Any, *, context: Any = None, **kw: Any) -> T:

@@ -234,15 +234,15 @@ def test_the_draft_is_sent_its_request_schema(
     mode: str, make: Any, fake_server: FakeOpenAIServer
 ) -> None:
     """Every mode sends `request_schema()` (terse), not the full `model_json_schema()`, with
-    string lengths only where the provider decodes under it; the answer is still validated,
-    grounding included, by the model itself.
+    the caps of short strings only where the provider decodes under it; the answer is still
+    validated, grounding included, by the model itself.
     """
     fake_server.set_script([UNGROUNDED, DRAFT])
     done = make(mode=mode).generate(MESSAGES, GroundedBriefingDraft, context=CONTEXT)
     assert done.attempts == 2  # the ungrounded first answer was re-asked, as before
     schema = GroundedBriefingDraft.request_schema(lengths=mode == "json_schema")
     sent = fake_server.requests[0]
-    assert ("maxLength" in json.dumps(sent)) == (mode == "json_schema")
+    assert ('"maxLength": 120' in json.dumps(sent)) == (mode == "json_schema")  # names' caps
     if mode == "tools":
         function = sent["tools"][0]["function"]
         assert (function["name"], function["description"]) == (
