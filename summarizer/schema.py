@@ -248,29 +248,12 @@ def _request_schema_text(model: type[BriefingDraft], lengths: bool = True) -> st
     """`request_schema` as JSON text, built once a class (pydantic's schema walk is ~5 ms: a
     daily run asks for it to name its strategy before the first request goes out).
     """
-    schema = terse(model.model_json_schema(), NOTES)
-    schema = schema if lengths else _without_short_caps(schema)
+    schema = terse(model.model_json_schema(), NOTES, caps_from=0 if lengths else LONG_TEXT)
     description = inspect.cleandoc(BriefingDraft.__doc__ or "")
     return json.dumps({"title": schema.pop("title"), "description": description} | schema)
 
 
 LONG_TEXT = 200  # a `maxLength` from here up caps a sentence or a phrase, not a name
-
-
-def _without_short_caps(node: Any) -> Any:
-    """`node` without the `maxLength` keywords under `LONG_TEXT` (a property named so is
-    kept: only a property's own schema is searched).
-    """
-    if isinstance(node, list):
-        return [_without_short_caps(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    short = isinstance(node.get("maxLength"), int) and node["maxLength"] < LONG_TEXT
-    drop = {"properties", *(["maxLength"] if short else [])}
-    out = {k: _without_short_caps(v) for k, v in node.items() if k not in drop}
-    if "properties" in node:
-        out["properties"] = {k: _without_short_caps(v) for k, v in node["properties"].items()}
-    return {k: out[k] for k in node if k in out}  # the keys in their order
 
 
 # --- The schema the model is sent --------------------------------------------------------
@@ -286,13 +269,16 @@ _NULLABLE_MERGE = frozenset(
 )  # keywords that constrain only their own type: `X | None` may be written as one type list
 
 
-def terse(schema: dict[str, Any], notes: Collection[tuple[str, str]] = ()) -> dict[str, Any]:
+def terse(
+    schema: dict[str, Any], notes: Collection[tuple[str, str]] = (), *, caps_from: int = 0
+) -> dict[str, Any]:
     """`schema` (pydantic's) as short as it goes and as strict: the same documents valid.
 
     Annotations go (`title` but the root's, which names the tool; `default`; `description`
     but a model's field in `notes`), `X | None` with `X` of one type becomes `"type": [X,
     "null"]`, and a `$defs` entry referred to once is written in place (the draft's schema
-    keeps none).
+    keeps none). A `maxLength` under `caps_from` goes too (none by default: then the same
+    documents are valid; see `BriefingDraft.request_schema` for when it is raised).
     """
     defs: dict[str, Any] = schema.get("$defs", {})
     uses = _refs(schema)
@@ -307,7 +293,9 @@ def terse(schema: dict[str, Any], notes: Collection[tuple[str, str]] = ()) -> di
         if ref in single and len(node) == 1:
             return clean(defs[ref])
         model = node.get("title") if "properties" in node else None
-        out = {k: clean(v) for k, v in node.items() if k not in (*_ANNOTATIONS, "$defs")}
+        short = isinstance(node.get("maxLength"), int) and node["maxLength"] < caps_from
+        dropped = (*_ANNOTATIONS, "$defs", *(("maxLength",) if short else ()))
+        out = {k: clean(v) for k, v in node.items() if k not in dropped}
         if "properties" in node:
             out["properties"] = {
                 name: _noted(clean(field), field, (model, name) in notes)

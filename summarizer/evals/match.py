@@ -31,7 +31,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from summarizer.evals.cases import GoldParticipant
-from summarizer.text.places import capital_state, country_named, state_named
+from summarizer.text.places import country_named, state_of
 
 DEFAULT_THRESHOLD = 85.0
 SOFT_THRESHOLD = 70.0
@@ -107,7 +107,7 @@ def _state_of(role: str) -> str | None:
     """The normalized country a role wholly names as a state: the country or its capital
     ("U.S.", "Washington"; not "Syrian rebels", which only holds one).
     """
-    country = state_named(role) or capital_state(role)
+    country = state_of(role)
     return normalize(country) if country else None
 
 

@@ -26,8 +26,7 @@ def is_state(p: Participant) -> bool:
     """No name or title; the organization is the name or capital of the side's country."""
     if p.name or p.title or not p.organization or not p.country:
         return False
-    state = places.state_named(p.organization) or places.capital_state(p.organization)
-    return state == p.country
+    return places.state_of(p.organization) == p.country
 
 
 def person_country(p: Participant, text: str) -> str | None:

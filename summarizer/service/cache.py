@@ -36,11 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import platformdirs
 from pydantic import ValidationError
 
 from summarizer.errors import ConfigError
 from summarizer.schema import Briefing
+from summarizer.text.derived import cache_root
 
 DB_NAME = "briefings.sqlite3"
 CORRUPT = ".corrupt-"  # `briefings.sqlite3.corrupt-<UTC time>`: a corrupt file moved aside
@@ -58,8 +58,7 @@ CREATE TABLE IF NOT EXISTS days (
 
 def cache_dir() -> Path:
     """`$SUMMARIZER_CACHE_DIR`, else the platform's user cache dir for `summarizer`."""
-    override = os.environ.get("SUMMARIZER_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("summarizer"))
+    return cache_root()
 
 
 def cache_key(

@@ -121,7 +121,7 @@ def country_named(phrase: str) -> str | None:
 
 @functools.cache
 def state_named(phrase: str) -> str | None:
-    """The country `phrase` is wholly a name of ("U.S.", "the Russian Federation", "Kenya"),
+    """The country `phrase` is wholly a name of ("U.S.", "the United States", "Kenya"),
     else None: unlike `country_named`, not a phrase that only holds one ("Syrian rebels",
     "Iranian opposition", "Palestinian Authority").
     """
@@ -190,6 +190,13 @@ def capital_state(name: str) -> str | None:
     country = capital_of(name)
     other = city_country(name)
     return country if country and other in (None, country) else None
+
+
+def state_of(name: str) -> str | None:
+    """The country `name` stands for as a state: wholly its name (`state_named`) or its
+    capital (`capital_state`), else None.
+    """
+    return state_named(name) or capital_state(name)
 
 
 BIG_CITY = 500_000  # a city this big is known by its name alone ("Bonn" is not, "Jeddah" is)

@@ -26,7 +26,7 @@ from summarizer.strategies.staged.candidates import is_prose
 from summarizer.strategies.staged.spans import Sentence, Span, since
 from summarizer.strategies.staged.windows import Window
 from summarizer.text.fold import fold
-from summarizer.text.places import capital_state, country_of, state_named
+from summarizer.text.places import country_of, state_of
 
 MAX_SIDES = 5
 MAX_TOPICS = 2
@@ -105,8 +105,7 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
                  and span.end <= s.end]  # fmt: skip
         return None if outer else (span.text, Participant(organization=span.text))
     if span.label == "GPE":  # a state as a side (`parties`): its government, by the name given
-        state = state_named(span.text) or capital_state(span.text)
-        return span.text, Participant(organization=span.text, country=state)
+        return span.text, Participant(organization=span.text, country=state_of(span.text))
     if span.label == "TITLE":
         after = article[span.end : span.end + 6]
         following = [s for s in spans if s.label == "ORG" and span.end < s.start <= span.end + 6]

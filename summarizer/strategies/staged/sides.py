@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from summarizer.strategies.staged.spans import Span
-from summarizer.text.places import capital_state, state_named
+from summarizer.text.places import state_of
 
 NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted": no counterpart
 # verbs that only carry a meeting noun ("hold talks", "began negotiations"): their subject meets
@@ -19,7 +19,7 @@ HAPPEN = frozenset({"take", "be", "occur", "end"})  # a meeting noun as their su
 
 def is_state(span: Span) -> bool:
     """A place span that names a country or a capital: a state that can hold talks."""
-    return bool(state_named(span.text) or capital_state(span.text))
+    return state_of(span.text) is not None
 
 
 def state_role(token: Any, trigger: Any) -> bool:
