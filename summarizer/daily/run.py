@@ -51,7 +51,7 @@ from summarizer.backends.base import Backend
 from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, cost_usd, price_for
 from summarizer.daily import record
 from summarizer.daily.day_merge import DayMerge
-from summarizer.daily.limits import Gated, Turns
+from summarizer.daily.limits import Ahead, Gated, Turns
 from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
 from summarizer.daily.note import (
     ArticleInfo,
@@ -84,6 +84,7 @@ from summarizer.settings import DEFAULT_ARTICLE_TIMEOUT
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
 FIRST_AHEAD = 0.05  # s: how long recorded entries wait for the new ones to reach the model
 SENDING = 0.005  # s: and then for their requests to go out (~1.5 ms: the request's build)
+AHEAD = 2  # entries on their way to the model at once, per concurrency slot (`limits.Ahead`)
 Page = Callable[["Digest", list["ArticleResult"]], str]  # written like the note, and recorded
 
 
@@ -147,8 +148,8 @@ class DailyRun:
         self.strategy = self.briefer.strategy.name
         self.price = price_for(backend.model, config.prices, backend=backend.name)
         self._open_jsonl = jsonl or (lambda: JsonlWriter(config.path(".jsonl")))
-        self.premerged: DayMerge | None = None  # the leading recorded entries, merged
-        self.note_lines = NoteLines()  # their note lines (`note.note_lines`)
+        self.premerged = DayMerge()  # the entries done so far, up to the first one that is not
+        self.note_lines = NoteLines()  # note lines rendered ahead (`note.note_lines`)
         self.infos: list[tuple[ArticleResult, ArticleInfo]] = []  # their note's source lines
 
     async def run(
@@ -166,6 +167,7 @@ class DailyRun:
         slots = asyncio.Semaphore(max(1, self.config.concurrency))
         limiter = RateLimiter(self.config.rpm, self.config.tpm)
         self._gated = Gated(self.backend, slots, limiter)  # each call takes a slot
+        self._ahead = Ahead(AHEAD * max(1, self.config.concurrency))
         self._done: dict[int, ArticleResult] = {}  # finished, its line not written yet
         self._written, self._writing = 0, asyncio.Lock()
         recorded = recorded or {}
@@ -191,43 +193,35 @@ class DailyRun:
         self, entries: list[Entry], recorded: dict[int, str]
     ) -> dict[int, ArticleResult]:
         """The recorded entries' results (cached, as from the cache; a line that does not
-        parse, or a text a page needs that does not load, is left to be asked about), the
-        merge of those before the first entry that is not one (`premerged`) and their note
-        lines. It starts `SENDING` after the entries in `first` are off to the model (or
-        done), or after `FIRST_AHEAD` (their requests' build yields at each checkpoint of the
-        HTTP stack: a slice at each delayed it ~12 ms), and runs on the event loop in slices
-        of about a millisecond (`Turns`): their calls, on the way back, wait at most that long.
+        parse, or a text a page needs that does not load, is left to be asked about), merged
+        as they finish (`_merge`), and their note lines. It starts `SENDING` after the entries
+        in `first` are off to the model (or done), or after `FIRST_AHEAD` (their requests'
+        build yields at each checkpoint of the HTTP stack: a slice at each delayed it ~12 ms),
+        and runs on the event loop in slices of about a millisecond (`Turns`): their calls, on
+        the way back, wait at most that long.
         """
         with contextlib.suppress(TimeoutError):  # the new entries reach the model first
             async with asyncio.timeout(FIRST_AHEAD):
                 await self._off.wait()
         await asyncio.sleep(SENDING if self._asked_first else 0)
         texts = await asyncio.to_thread(self._texts, entries, recorded) if self.config.pages else {}
-        found, briefings, turn = {}, {}, Turns()
+        found, turn = {}, Turns()
         for i, line in sorted(recorded.items()):
             await turn()
             try:
-                briefings[i] = Briefing.model_validate_json(line)
+                briefing = Briefing.model_validate_json(line)
             except ValidationError:
                 continue
             if not self.config.pages or i in texts:
-                article = texts.get(i)
-                found[i] = ArticleResult(entries[i], article, briefings[i], cached=True, line=line)
+                found[i] = ArticleResult(entries[i], texts.get(i), briefing, cached=True, line=line)
                 await self._finished(i, found[i])
         await self._jsonl.aflush()  # on disk now, not after the new entries' calls
-        merge, infos = DayMerge(), list[ArticleInfo]()
-        while (i := len(infos)) in found:  # numbered as `build_digest` will
-            await turn()
-            merge.add(source_ref(i + 1, briefings[i]), briefings[i])
-            infos.append(article_info(i + 1, found[i], briefings[i], self))
-        for meeting in merge.combining():  # now, not after the new entries' calls
+        for meeting in self.premerged.combining():  # merged by `_finished`, in entry order
             await turn()
             note_lines([meeting], self.note_lines)
-        for info in infos:
+        for _, info in list(self.infos):
             await turn()
             note_lines([info], self.note_lines)
-        self.premerged = merge
-        self.infos = [(found[i], info) for i, info in enumerate(infos)]
         return found
 
     def _texts(self, entries: list[Entry], recorded: dict[int, str]) -> dict[int, Article]:
@@ -240,6 +234,7 @@ class DailyRun:
 
     async def _one(self, i: int, entry: Entry) -> ArticleResult:
         result = ArticleResult(entry)
+        await self._ahead.enter(i)
         deadline = asyncio.timeout(self.config.article_timeout)
         try:
             async with deadline:
@@ -274,6 +269,7 @@ class DailyRun:
             new = False
             while (done := self._done.pop(self._written, None)) is not None:
                 self._written += 1
+                self._merge(done)
                 if done.line is not None:
                     await self._jsonl.awrite(done.line, sync=False)
                     new = new or not done.cached
@@ -281,8 +277,15 @@ class DailyRun:
                 await self._jsonl.aflush()
         self.on_done(result)
 
+    def _merge(self, result: ArticleResult) -> None:
+        """Add the next briefed entry to `premerged`, numbered as `build_digest` will."""
+        if (briefing := result.briefing) is not None:
+            self.premerged.add(source_ref(n := len(self.infos) + 1, briefing), briefing)
+            self.infos.append((result, article_info(n, result, briefing, self)))
+
     def _on_the_way(self, i: int) -> None:
         """Entry `i` reached the model or finished; `_off` once all of `first` did."""
+        self._ahead.leave(i)
         self._first.discard(i)
         if not self._first:
             self._off.set()

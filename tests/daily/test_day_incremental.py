@@ -176,7 +176,7 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
         return merge
 
     monkeypatch.setattr(DayMerge, "resume", spied)
-    made: list[int] = []  # the sources' numbers and lines made after the call (`build_digest`)
+    made: list[int] = []  # the sources' numbers and lines made after the calls (`build_digest`)
     for name in ("article_info", "source_ref"):
         made_one = getattr(day_report, name)
         monkeypatch.setattr(day_report, name, lambda n, *a, f=made_one: made.append(n) or f(n, *a))
@@ -197,8 +197,8 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
     assert report.exit_code == 0 and len(report.digest.articles) == 6
     assert loaded == ["06-copy.txt"]
     assert [a.cached for a in report.digest.articles] == [True] * 5 + [False]
-    assert resumed == [(5, True)]  # the five recorded, merged ahead; the new one added
-    assert made == [6, 6]  # the recorded ones' references and source lines: made ahead
+    assert resumed == [(6, True)]  # all six merged as they finished, in entry order
+    assert made == []  # no reference or source line left to make after the last call
     assert 6 in [s.n for s in report.digest.meetings[0].sources]  # 06 is 01, retold
 
 
@@ -249,7 +249,8 @@ def test_a_recorded_line_that_does_not_parse_is_asked_about(
     results = asyncio.run(run.run(entries, recorded={0: "{not json", 1: "{}"}))
     assert [r.cached for r in results] == [False] * 5 and len(examples_server.requests) == 5
     assert all(r.briefing is not None and r.line for r in results)
-    assert run.premerged is not None and run.premerged.items == []
+    merged = [(ref.n, briefing) for ref, briefing in run.premerged.items]  # as they finished
+    assert merged == [(n, r.briefing) for n, r in enumerate(results, 1)]
 
 
 def _day(base: str, digests: list[str]) -> record.DayInputs:

@@ -184,3 +184,37 @@ def _filler(n: int) -> Briefing:
     from builders import briefing
 
     return briefing(summary=f"{n} " + "filler " * 400)
+
+
+# --- issue 16: the first model calls do not wait for the whole day to be loaded ---------------
+
+
+def test_only_a_window_of_entries_is_on_its_way_to_the_model(tmp_path: Path) -> None:
+    from summarizer.daily.run import AHEAD
+    from summarizer.inputs.sources import Entry
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in sorted(p.name for p in EXAMPLES.glob("*.txt")):
+        for k in range(10):  # 40+ entries, concurrency 2: a window of AHEAD * 2
+            (folder / f"{k:02d}-{name}").write_text((EXAMPLES / name).read_text() + f"\n{k}")
+    loaded: list[str] = []
+    at_first_call: list[int] = []
+
+    def counted(entry: Entry) -> Entry:
+        def load() -> Any:
+            loaded.append(entry.origin)
+            return entry.load()
+
+        return Entry(origin=entry.origin, load=load, path=entry.path)
+
+    async def extract(article: Article, backend: Backend) -> Briefing:
+        at_first_call.append(len(loaded))
+        return await WholeStrategy().arun(article, backend)
+
+    entries = [counted(e) for e in discover([str(folder)])]
+    config = _config(tmp_path / "out", concurrency=2)
+    report = asyncio.run(run_daily(entries, FakeBackend(), config, extract_fn=extract))
+    assert report.exit_code == 0 and len(report.digest.articles) == len(entries) > 4 * AHEAD
+    assert at_first_call[0] <= 2 * AHEAD < len(entries)  # not the whole day first
+    assert sorted(loaded) == sorted(e.origin for e in entries)  # each loaded once
