@@ -1,6 +1,7 @@
 """The daily run's pacing: rate limits (requests and tokens per minute over a sliding window),
-the concurrency slot each model call takes (`Gated`), and the turns a long job on the event
-loop gives to the rest of the run.
+the concurrency slot each model call takes (`Gated`), the window of entries on their way to
+the model (`Ahead`), the turns a long job on the event loop gives to the rest of the run, and
+the message of the per-article deadline.
 """
 
 from __future__ import annotations
@@ -126,3 +127,11 @@ class Ahead:
         if i in self._in:
             self._in.discard(i)
             self._room.release()
+
+
+def timed_out(seconds: float | None) -> str:
+    """An article's error when its deadline (`DailyConfig.article_timeout`) passed."""
+    return (
+        f"timed out after {seconds:g} s (the per-article deadline; raise it with "
+        "--article-timeout or SUMMARIZER_ARTICLE_TIMEOUT)"
+    )

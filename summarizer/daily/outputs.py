@@ -42,6 +42,7 @@ from types import TracebackType
 
 from summarizer.atomic import atomic_write, new_file_mode
 from summarizer.errors import BusyError, OutputError
+from summarizer.inputs.sources import Entry
 
 __all__ = [
     "DayFiles",
@@ -299,3 +300,11 @@ def _is_json_object(line: bytes) -> bool:
         return isinstance(json.loads(line), dict)
     except ValueError:
         return False
+
+
+def without_own_outputs(entries: list[Entry], out: Path) -> tuple[list[Entry], int]:
+    """The entries that are not notes this command wrote into `out` (`--out` inside a source
+    folder), and how many were left out.
+    """
+    kept = [e for e in entries if e.url is not None or not is_own_note(Path(e.origin), out)]
+    return kept, len(entries) - len(kept)

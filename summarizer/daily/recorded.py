@@ -27,17 +27,17 @@ if TYPE_CHECKING:
 
 
 @contextlib.contextmanager
-def old_objects_frozen(on: bool) -> Iterator[None]:
-    """With `on` (the day's record was made with the same settings and code: the run is
-    answered from it or takes the entries it holds from it, usually most, and allocates some
-    50,000 objects: the recorded digest or briefings, their merge and note lines), the garbage
-    collector leaves the objects that existed before alone (`gc.freeze`): one full pass over
-    the process's heap (the gazetteer, the clients, the caller's own objects) cost 160-280 ms,
-    as much as the rest of the run. They go back at the end (`gc.unfreeze`), to be collected
-    as before; the run's own garbage is collected as usual. Not when something else froze
-    objects already (unfreezing would thaw those too).
+def old_objects_frozen() -> Iterator[None]:
+    """During a run the garbage collector leaves the objects that existed before it alone
+    (`gc.freeze`): a run allocates enough (tasks, articles, briefings, their merge and note
+    lines: some 50,000 objects from a day's record alone) to set off full passes over the
+    process's heap (the gazetteer, the clients, the caller's own objects), each 40 ms on a
+    cold day of 500 articles just before its first model calls, 160-280 ms on a day taken
+    from its record: as much as the rest of that run. They go back at the end
+    (`gc.unfreeze`), to be collected as before; the run's own garbage is collected as usual.
+    Not when something else froze objects already (unfreezing would thaw those too).
     """
-    if not on or gc.get_freeze_count():
+    if gc.get_freeze_count():
         yield
         return
     gc.freeze()

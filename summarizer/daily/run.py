@@ -25,8 +25,8 @@ needs the text; no cache lookup), and the leading ones are merged (`day_merge.Da
 their note lines rendered, in short slices on the event loop, while the entries new since
 that record, started first, are asked about; the merge then goes on from there. The files
 are those a run without the record writes, byte for byte (`DATE.jsonl` is in entry order).
-Both are short runs: the garbage collector leaves the objects older than the run alone
-meanwhile (`daily.recorded.old_objects_frozen`). Extra files (`DailyConfig.pages`, e.g. an
+In every run the garbage collector leaves the objects older than the run alone
+(`daily.recorded.old_objects_frozen`). Extra files (`DailyConfig.pages`, e.g. an
 HTML page) are rendered from the digest and results, written like the note, and recorded with it.
 
 An article without a publication date is taken as published on the run's date.
@@ -51,7 +51,7 @@ from summarizer.backends.base import Backend
 from summarizer.backends.cost import DEFAULT_PRICES, PriceTable, cost_usd, price_for
 from summarizer.daily import record
 from summarizer.daily.day_merge import DayMerge
-from summarizer.daily.limits import Ahead, Gated, Turns
+from summarizer.daily.limits import Ahead, Gated, Turns, timed_out
 from summarizer.daily.limits import RateLimiter as RateLimiter  # re-exported
 from summarizer.daily.note import (
     ArticleInfo,
@@ -61,7 +61,8 @@ from summarizer.daily.note import (
     note_lines,
     render_note,
 )
-from summarizer.daily.outputs import DayFiles, JsonlWriter, is_own_note
+from summarizer.daily.outputs import DayFiles, JsonlWriter
+from summarizer.daily.outputs import without_own_outputs as without_own_outputs  # re-exported
 from summarizer.daily.recorded import (
     day_inputs,
     from_record,
@@ -84,7 +85,7 @@ from summarizer.settings import DEFAULT_ARTICLE_TIMEOUT
 Extract = Callable[[Article, Backend], Awaitable[Briefing]]
 FIRST_AHEAD = 0.05  # s: how long recorded entries wait for the new ones to reach the model
 SENDING = 0.005  # s: and then for their requests to go out (~1.5 ms: the request's build)
-AHEAD = 2  # entries on their way to the model at once, per concurrency slot (`limits.Ahead`)
+AHEAD = 1  # entries on their way to the model at once, per concurrency slot (`limits.Ahead`)
 Page = Callable[["Digest", list["ArticleResult"]], str]  # written like the note, and recorded
 
 
@@ -151,6 +152,7 @@ class DailyRun:
         self.premerged = DayMerge()  # the entries done so far, up to the first one that is not
         self.note_lines = NoteLines()  # note lines rendered ahead (`note.note_lines`)
         self.infos: list[tuple[ArticleResult, ArticleInfo]] = []  # their note's source lines
+        self._lines: asyncio.Task[None] | None = None  # rendering them ahead (`_lines_ahead`)
 
     async def run(
         self,
@@ -174,6 +176,7 @@ class DailyRun:
         asked = [i for i in range(len(entries)) if i not in recorded]
         order = sorted(asked, key=lambda i: i not in (first or ()))
         self._first = {i for i in order if i in (first or ())}  # not yet at the model
+        self._left = len(entries) if not recorded else -1  # unfinished (see `_finished`)
         self._asked_first = bool(self._first)
         self._off = asyncio.Event()  # ... none left
         if not self._first:
@@ -187,6 +190,9 @@ class DailyRun:
                         tasks[i] = group.create_task(self._one(i, entries[i]))
         except ExceptionGroup as eg:
             raise eg.exceptions[0] from eg
+        finally:
+            if self._lines is not None:  # what it did not render, `render_note` does
+                self._lines.cancel()
         return [found[i] if i in found else tasks[i].result() for i in range(len(entries))]
 
     async def _from_record(
@@ -216,13 +222,18 @@ class DailyRun:
                 found[i] = ArticleResult(entries[i], texts.get(i), briefing, cached=True, line=line)
                 await self._finished(i, found[i])
         await self._jsonl.aflush()  # on disk now, not after the new entries' calls
-        for meeting in self.premerged.combining():  # merged by `_finished`, in entry order
+        await self._lines_ahead()
+        return found
+
+    async def _lines_ahead(self) -> None:
+        """Render the note lines of the day merged so far (`note_lines`), in ~1 ms slices."""
+        turn = Turns()
+        for meeting in self.premerged.combining():
             await turn()
             note_lines([meeting], self.note_lines)
         for _, info in list(self.infos):
             await turn()
             note_lines([info], self.note_lines)
-        return found
 
     def _texts(self, entries: list[Entry], recorded: dict[int, str]) -> dict[int, Article]:
         """The recorded entries' articles, for the pages (they show the text)."""
@@ -247,7 +258,7 @@ class DailyRun:
             if not deadline.expired():
                 result.error = f"{type(e).__name__}: {e}"
             else:
-                result.error = _timed_out(self.config.article_timeout)
+                result.error = timed_out(self.config.article_timeout)
         except ModelError as e:
             result.error, result.usage = e.one_line(), _usage(e.usage)
             result.cost = cost_usd(result.usage, self.price)
@@ -275,6 +286,9 @@ class DailyRun:
                     new = new or not done.cached
             if new:
                 await self._jsonl.aflush()
+        self._left -= 1  # the last calls are in flight: render the note's lines meanwhile
+        if self._left == self.config.concurrency and self._lines is None:
+            self._lines = asyncio.get_running_loop().create_task(self._lines_ahead())
         self.on_done(result)
 
     def _merge(self, result: ArticleResult) -> None:
@@ -308,29 +322,13 @@ class DailyRun:
         return await self.extract(article, self._gated)
 
 
-def _timed_out(seconds: float | None) -> str:
-    return (
-        f"timed out after {seconds:g} s (the per-article deadline; raise it with "
-        "--article-timeout or SUMMARIZER_ARTICLE_TIMEOUT)"
-    )
-
-
-def without_own_outputs(entries: list[Entry], out: Path) -> tuple[list[Entry], int]:
-    """The entries that are not notes this command wrote into `out` (`--out` inside a source
-    folder), and how many were left out.
-    """
-    kept = [e for e in entries if e.url is not None or not is_own_note(Path(e.origin), out)]
-    return kept, len(entries) - len(kept)
-
-
 def _usage(found: dict[str, int]) -> Usage:
     names = ("prompt_tokens", "completion_tokens", "total_tokens")
     return Usage(**{k: int(found.get(k, 0)) for k in names})
 
 
 async def _aclose(backend: Backend) -> None:
-    aclose = getattr(backend, "aclose", None)
-    if aclose is not None:
+    if (aclose := getattr(backend, "aclose", None)) is not None:
         await aclose()
 
 
@@ -351,7 +349,7 @@ async def run_daily(
     """
     files = DayFiles(config.out, config.day)
     try:
-        with files.locked():
+        with files.locked(), old_objects_frozen():
             run = DailyRun(
                 backend, config, cache=cache, extract_fn=extract_fn, on_done=on_done,
                 jsonl=files.writer,
@@ -359,16 +357,14 @@ async def run_daily(
             day = await day_inputs(entries, run) if cache is not None else None
             where = record.slot(config.out, config.day.isoformat())
             known = record.recorded(cache, where) if cache is not None and day else None
-            same = day is not None and known is not None and known.base == day.base
-            with old_objects_frozen(same):  # a short run: from the record, or mostly
-                if day and known and known.key == day.key:
-                    hit = from_record(known, files, force=config.force)
-                    if hit is not None:
-                        return hit
-                try:
-                    return await _run_day(run, files, entries, day, known, where)
-                finally:
-                    files.discard()  # gone already once committed
+            if day and known and known.key == day.key:
+                hit = from_record(known, files, force=config.force)
+                if hit is not None:
+                    return hit
+            try:
+                return await _run_day(run, files, entries, day, known, where)
+            finally:
+                files.discard()  # gone already once committed
     finally:
         await _aclose(backend)
 
