@@ -286,3 +286,15 @@ def test_the_two_leaders_are_people_not_the_states_just_named() -> None:
         "The two leaders will meet again in June."
     )
     assert _parties(text)[-1] == ["Ana Reis", "Odd Lunde"]
+
+
+@pytest.mark.parametrize(
+    "document", ["Harbour Fisheries Agreement", "Ostvik Border Treaty", "Tarn Valley Water Act"]
+)
+def test_a_named_document_is_no_side(document: str) -> None:
+    text = (
+        f"Hopes rose that the impasse in the {document} could be broken with talks in Ledra "
+        "between Prime Minister Ana Lipovac and the opposition leader Johan Brekke."
+    )
+    [[*sides]] = _parties(text)
+    assert document not in sides and {"Ana Lipovac", "Johan Brekke"} <= set(sides)

@@ -92,6 +92,13 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:capital|city|town|port|village|province|region|state)(?: of)?,?\s+$", re.I
 )
 _LIST_SEPARATOR = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+# A named document is spaCy's LAW, which its small model often tags PERSON or ORG ("the Good
+# Friday Agreement", "the Eastern Mediterranean Bill"): a name ending in a document's noun
+# names no one who meets.
+_DOCUMENT = re.compile(
+    r"\s(?:Agreements?|Accords?|Treaty|Act|Bill|Law|Resolution|Convention|Charter|Protocol|"
+    r"Declaration|Pact|Memorandum|Constitution|Doctrine)$"
+)
 # A reader's comment under the article: a lower-case handle and a colon opening the line.
 _COMMENT = re.compile(r"^(?=[\w.]*[a-z0-9_])[a-z0-9_.]{3,30}:\s")
 _PROSE_END = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -200,6 +207,7 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
     for doc, (offset, _) in zip(docs, bounds, strict=True):
         for ent in doc.ents:
             label = {"DATE": "TIME", "EVENT": "ORG"}.get(ent.label_, ent.label_)
+            label = "LAW" if _DOCUMENT.search(ent.text) else label
             nxt = doc[ent.end] if ent.end < len(doc) else None
             adjectival = nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
             if len(ent) == 1 and label in ("ORG", "PERSON") and adjectival:
@@ -268,7 +276,7 @@ def _speakers(text: str) -> list[Span]:
 
 def _add_people(text: str, spans: list[Span]) -> list[Span]:
     """Relabel or add capitalized runs of 2-4 words as people (see the module docstring)."""
-    keep = {"ORG", "GPE", "NORP", "TIME", "FAC"}
+    keep = {"ORG", "GPE", "NORP", "TIME", "FAC", "LAW"}
     forms = [f for f in name_forms(text) if 2 <= len(f.words) <= 4]
     surnames = {f.words[-1] for f in forms}
     out = list(spans)
@@ -286,6 +294,8 @@ def _add_people(text: str, spans: list[Span]) -> list[Span]:
             single = len(words) == 1 and (honored or form.words[0] in surnames)
             if not (single or 2 <= len(words) <= 4) or words & ORG_WORDS:
                 continue
+            if _DOCUMENT.search(form.text):
+                continue  # "the Good Friday Agreement": a document, no one
             overlapping = [s for s in out if s.start < span.end and span.start < s.end]
             if any(s.label in keep for s in overlapping):
                 continue
