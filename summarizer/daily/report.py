@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarizer.backends.cost import add_costs, cost_usd
-from summarizer.daily.merge import SourceRef, merge_meetings
+from summarizer.daily.merge import SourceRef
 from summarizer.daily.note import ArticleInfo, Digest, FailedArticle
-from summarizer.daily.tensions import merge_tensions
 from summarizer.schema import Briefing, Usage
 
 if TYPE_CHECKING:
@@ -76,10 +75,10 @@ def source_ref(n: int, briefing: Briefing) -> SourceRef:
 
 def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
     """Number the briefed articles, merge their meetings and tensions (going on from the
-    run's `premerged`, when it has one), total the cost.
+    run's `premerged`: what it merged as entries finished), total the cost.
     """
     done = [(r, r.briefing) for r in results if r.briefing is not None]
-    held = run.premerged.items if run.premerged is not None else []
+    held = run.premerged.items
     refs = [(_ref(n, b, held), b) for n, (_, b) in enumerate(done, 1)]
     articles = _made_ahead(run, done)
     rest = zip(refs[len(articles) :], done[len(articles) :], strict=True)
@@ -87,11 +86,8 @@ def build_digest(results: list[ArticleResult], run: DailyRun) -> Digest:
     failed = [_failure(r) for r in results if r.briefing is None]
     cost = add_costs([r.cost for r in results])
     model = run.backend.model
-    if run.premerged is not None:
-        merge = run.premerged.resume(refs)
-        meetings, tensions = merge.meetings(), merge.tensions()
-    else:
-        meetings, tensions = merge_meetings(refs), merge_tensions(refs)
+    merge = run.premerged.resume(refs)
+    meetings, tensions = merge.meetings(), merge.tensions()
     return Digest(
         date=run.config.day,
         model=model,

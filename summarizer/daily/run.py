@@ -176,7 +176,7 @@ class DailyRun:
         asked = [i for i in range(len(entries)) if i not in recorded]
         order = sorted(asked, key=lambda i: i not in (first or ()))
         self._first = {i for i in order if i in (first or ())}  # not yet at the model
-        self._left = len(entries) if not recorded else -1  # unfinished (see `_finished`)
+        self._left = -1 if recorded else len(entries)  # unfinished; a record: `_from_record`
         self._asked_first = bool(self._first)
         self._off = asyncio.Event()  # ... none left
         if not self._first:

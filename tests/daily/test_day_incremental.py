@@ -180,8 +180,6 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
     for name in ("article_info", "source_ref"):
         made_one = getattr(day_report, name)
         monkeypatch.setattr(day_report, name, lambda n, *a, f=made_one: made.append(n) or f(n, *a))
-    monkeypatch.setattr(day_report, "merge_meetings", _never)
-    monkeypatch.setattr(day_report, "merge_tensions", _never)
 
     def counted(entry: Entry) -> Entry:
         def load() -> Any:
@@ -200,10 +198,6 @@ def test_recorded_entries_are_not_loaded_and_their_merge_goes_on(
     assert resumed == [(6, True)]  # all six merged as they finished, in entry order
     assert made == []  # no reference or source line left to make after the last call
     assert 6 in [s.n for s in report.digest.meetings[0].sources]  # 06 is 01, retold
-
-
-def _never(*args: object) -> None:
-    raise AssertionError("the day was merged again from the start")
 
 
 def _page(digest: Any, results: list[Any]) -> str:
