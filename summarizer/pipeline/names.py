@@ -30,7 +30,13 @@ TITLES = HONORIFICS | frozenset(
      "chair", "chief", "director", "admiral", "senator", "governor", "mayor", "ambassador",
      "envoy", "commander", "spokesman", "spokeswoman", "spokesperson", "foreign", "defense",
      "defence", "state", "interior", "finance", "deputy", "acting", "former", "judge",
-     "speaker", "leader", "head", "professor", "officials", "official", "ceo", "cabinet"}
+     "speaker", "leader", "head", "professor", "officials", "official", "ceo", "cabinet",
+     # offices and ranks written before a name ("Chief Constable Hugh
+     # Orde", "Representative Beto O'Rourke", "Imam Khomeini")
+     "constable", "commissioner", "inspector", "superintendent", "sergeant", "lieutenant",
+     "colonel", "brigadier", "marshal", "representative", "congressman", "congresswoman",
+     "assemblyman", "councillor", "councilman", "imam", "ayatollah", "mufti", "rabbi",
+     "bishop", "archbishop", "cardinal", "patriarch", "sultan", "duke", "duchess"}
 )  # fmt: skip
 LEADING_NOISE = frozenset(
     {"the", "but", "when", "after", "while", "on", "in", "at", "as", "if", "and", "meanwhile",

@@ -204,3 +204,12 @@ def test_a_title_is_the_one_person_the_article_names_with_it(
     title: str, person: str | None
 ) -> None:
     assert titled_person(title, TITLED) == person
+
+
+def test_an_office_or_rank_before_a_name_is_no_part_of_it() -> None:
+    text = (
+        "Chief Constable Halvar Dunmore met the mayor on Monday. Representative Ines Varga "
+        "and Imam Yusuf Adeyemi joined Lieutenant Colonel Mara Quist at the port."
+    )
+    texts = [f.text for f in name_forms(text)]
+    assert texts == ["Halvar Dunmore", "Ines Varga", "Yusuf Adeyemi", "Mara Quist"]
