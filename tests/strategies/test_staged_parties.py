@@ -170,9 +170,16 @@ def test_two_coordinated_modifiers_of_a_title_are_two_sides(
          ["Ministers of Finland", "Ministers of Estonia"]),
         ("Talks are set for Monday between deputy ministers of both Norland and Estmark.",
          ["deputy ministers of Norland", "deputy ministers of Estmark"]),
+        ("The delegations of Cyprus, Greece and Israel met in Athens on Thursday.",
+         ["delegations of Cyprus", "delegations of Greece", "delegations of Israel"]),
+        ("Talks on Friday brought together ministers from Chile, Peru, Bolivia, and Brazil.",
+         ["ministers of Chile", "ministers of Peru", "ministers of Bolivia",
+          "ministers of Brazil"]),
     ],
 )  # fmt: skip
-def test_a_plural_title_of_two_places_is_one_side_each(sentence: str, parties: list[str]) -> None:
+def test_a_plural_title_of_coordinated_places_is_one_side_each(
+    sentence: str, parties: list[str]
+) -> None:
     assert _parties(sentence) == [parties]
 
 

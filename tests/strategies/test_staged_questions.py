@@ -84,6 +84,15 @@ def test_a_time_a_state_of_affairs_began_is_no_meetings_time() -> None:
     assert options.times == ("Tuesday",)
 
 
+def test_a_deadline_is_no_meetings_time() -> None:
+    text = (
+        "Odd Lunde will meet Ana Reis on Tuesday about a pipeline that Ostvik wants finished "
+        "by 2027."
+    )
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    assert options.times == ("Tuesday",)
+
+
 def test_a_title_the_article_gives_one_person_is_that_person() -> None:
     text = (
         "Velorian Prime Minister Anna Reis flew to Skarn on Monday for a two-day visit. "

@@ -16,7 +16,7 @@ from summarizer.pipeline.article import Article
 from summarizer.pipeline.mentions import MeetingMention
 from summarizer.schema import Participant, Status
 from summarizer.strategies.staged.questions import Options, replies
-from summarizer.strategies.staged.spans import Hints, Sentence, since
+from summarizer.strategies.staged.spans import Hints, Sentence, bound_only
 from summarizer.text import places
 
 SUMMARY_MIN_WORDS = 8
@@ -106,15 +106,15 @@ def _times(sentence: Sentence) -> list[str]:
     return [
         s.text
         for s in sentence.labelled("TIME")
-        if not dates.is_duration(s.text) and not since(s, sentence.text, sentence.start)
+        if not dates.is_duration(s.text) and not bound_only(s, sentence.text, sentence.start)
     ]
 
 
 def decide_when(answered: str | None, sentence: Sentence) -> str | None:
     """The model's time words if the candidate's sentence holds them; else that sentence's
     first time words; else the model's (from a neighbouring sentence). A length of time
-    ("more than four hours", "a nine-day tour") and the start of a state of affairs ("since
-    March") are no time words.
+    ("more than four hours", "a nine-day tour"), the start of a state of affairs ("since
+    March") and a deadline ("by 2025") are no time words.
     """
     answered = None if answered and dates.is_duration(answered) else answered
     own = _times(sentence)

@@ -300,14 +300,17 @@ def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
 
 
 _OF_EACH = re.compile(r"\s+(?:of|from)\s+(?:both\s+)?(?:the\s+)?$")
-_AND = re.compile(r"\s+and\s+(?:the\s+)?$")
+_AND = re.compile(r",?\s+and\s+(?:the\s+)?$")
+_COMMA = re.compile(r",\s+(?:the\s+)?$")
 
 
 def _of_each(party: Span, sentence: Sentence) -> list[Span]:
-    """A plural title "of" or "from" two coordinated places or bodies is one side each: "the
-    foreign ministers of Albania and Croatia", "ministers from Finland and Estonia", "leaders
-    of Puntland and Jubaland" (the side "foreign ministers of Albania" ...). Nothing for one
-    place ("the ministers of Albania") or a singular title.
+    """A plural title "of" or "from" coordinated places or bodies is one side each: "the
+    foreign ministers of Albania and Croatia", "leaders of Puntland and Jubaland", and a
+    list ("ministers from Britain, Canada, France ... and the United States", "the
+    delegations of Cyprus, Greece and Israel": the side "foreign ministers of Albania" ...).
+    The list is its places joined by commas and ending in "and"; nothing for one place ("the
+    ministers of Albania") or a singular title.
     """
     if not party.text.endswith("s"):
         return []
@@ -315,11 +318,19 @@ def _of_each(party: Span, sentence: Sentence) -> list[Span]:
     after = [s for s in sentence.spans if s.label in MODIFIERS and s.start >= party.end]
     if len(after) < 2 or not _OF_EACH.fullmatch(text[party.end - at : after[0].start - at]):
         return []
-    first, second = after[0], after[1]
-    if not _AND.fullmatch(text[first.end - at : second.start - at]):
+    items = [after[0]]
+    for nxt in after[1:]:
+        between = text[items[-1].end - at : nxt.start - at]
+        if _AND.fullmatch(between):
+            items.append(nxt)
+            break  # "and" closes the list
+        if not _COMMA.fullmatch(between):
+            return []  # a list with no "and" ends in something else: no coordination
+        items.append(nxt)
+    else:
         return []
     # each side's span is its place's: what qualifies the title lies inside it (`questions`)
-    return [Span(f"{party.text} of {s.text}", s.start, s.end, "TITLE") for s in (first, second)]
+    return [Span(f"{party.text} of {s.text}", s.start, s.end, "TITLE") for s in items]
 
 
 def _speakers(doc: Any, sentence: Sentence) -> set[Span]:

@@ -23,7 +23,7 @@ from summarizer.pipeline import names, prompts
 from summarizer.pipeline.article import Article
 from summarizer.schema import Participant, Status, Strict
 from summarizer.strategies.staged.candidates import is_prose
-from summarizer.strategies.staged.spans import Sentence, Span, since
+from summarizer.strategies.staged.spans import Sentence, Span, bound_only
 from summarizer.strategies.staged.windows import Window
 from summarizer.text.fold import fold
 from summarizer.text.places import country_of, state_of
@@ -75,7 +75,7 @@ def options_for(window: Window, article: Article) -> Options:
     ordered = [s for s in prose if s.trigger] + [s for s in prose if not s.trigger]
     spans = [s for sentence in ordered for s in sentence.spans]
     sides: dict[str, Participant] = {}
-    times = _unique(s.text for s in spans if s.label == "TIME" and not since(s, article.text))
+    times = _unique(s.text for s in spans if s.label == "TIME" and not bound_only(s, article.text))
     places = _unique(s.text for s in spans if s.label in ("GPE", "LOC", "FAC"))
     countries = (country_of(s.text, article.text) for s in spans if s.label == "NORP")
     places = _unique([*places, *(c for c in countries if c)])

@@ -56,9 +56,11 @@ class Sentence:
         return [s for s in self.spans if s.label in labels]
 
 
-def since(span: Span, text: str, offset: int = 0) -> bool:
-    """A time that only starts a state of affairs ("protested since March", "in force since
-    2019"): no meeting happens at it. `text` starts at `offset` in the article.
+def bound_only(span: Span, text: str, offset: int = 0) -> bool:
+    """A time that only bounds a state of affairs: its start ("protested since March", "in
+    force since 2019") or a deadline ("a pipeline built by 2025", "troops out by September 11",
+    "completed by December 2023"): no meeting happens at it. `text` starts at `offset` in
+    the article.
     """
-    before = text[max(0, span.start - offset - 6) : max(0, span.start - offset)]
-    return before.lower().endswith("since ")
+    before = text[max(0, span.start - offset - 6) : max(0, span.start - offset)].lower()
+    return before.endswith(("since ", " by "))
