@@ -8,7 +8,7 @@ import pytest
 
 from summarizer.pipeline.mentions import MeetingMention
 from summarizer.schema import Participant
-from summarizer.strategies.staged.assemble import decide_tense, place_from_parse
+from summarizer.strategies.staged.assemble import decide_tense, decide_when, place_from_parse
 from summarizer.strategies.staged.candidates import analyze
 from summarizer.strategies.staged.spans import Hints, Span
 
@@ -151,3 +151,29 @@ def test_a_wish_is_no_plan_and_two_subjects_are_no_hub() -> None:
     assert _hints("Ana Lipovac wanted to meet Johan Brekke, but he refused.").tense is None
     both = "Ana Lipovac and Johan Brekke met separately with Tomas Ruel in Vienna."
     assert _hints(both).hub is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when"),
+    [
+        ("Last week the Norwegian ministry released a summary of a phone call made by Maria "
+         "Keller on July 28 to Johan Berg.", "July 28"),
+        ("Ana Lipovac held talks with Johan Brekke on Tuesday, the ministry said on Friday.",
+         "Tuesday"),
+        ("The ministry said on Friday that Ana Lipovac met Johan Brekke.", None),
+        ("Ana Lipovac met Johan Brekke to discuss the treaty signed in 2019.", None),
+    ],
+)  # fmt: skip
+def test_the_time_words_of_the_meetings_own_clause(sentence: str, when: str | None) -> None:
+    found = _hints(sentence).when
+    assert (found.text if found else None) == when
+
+
+def test_the_clauses_time_words_come_before_the_models_guess() -> None:
+    text = (
+        "Last week the Norwegian ministry released a summary of a phone call made by Maria "
+        "Keller on July 28 to Johan Berg."
+    )
+    [sentence] = [s for s in analyze(text) if s.parties]
+    assert decide_when("Last week", sentence, sentence.hints.when) == "July 28"
+    assert decide_when("Last week", sentence) == "Last week"  # no parse: the model's, as stated

@@ -183,6 +183,18 @@ def test_a_plural_title_of_coordinated_places_is_one_side_each(
     assert _parties(sentence) == [parties]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Kurt Vell worked to arrange a meeting between Maria Keller and Johan Berg in Oslo.",
+        "The Norwegian senate subpoenaed a transcript of a call between Maria Keller and Johan "
+        "Berg in late July.",
+    ],
+)
+def test_a_meeting_between_two_sides_has_those_two_whoever_arranges_it(sentence: str) -> None:
+    assert _parties(sentence) == [["Maria Keller", "Johan Berg"]]
+
+
 def test_a_title_of_one_place_stays_one_side() -> None:
     [found] = _parties("The foreign ministers of Albania met Nikos Dendias in Tirana on Monday.")
     assert "foreign ministers of Albania" not in found

@@ -16,7 +16,7 @@ from summarizer.pipeline.article import Article
 from summarizer.pipeline.mentions import MeetingMention
 from summarizer.schema import Participant, Status
 from summarizer.strategies.staged.questions import Options, replies
-from summarizer.strategies.staged.spans import Hints, Sentence, bound_only
+from summarizer.strategies.staged.spans import Hints, Sentence, Span, bound_only
 from summarizer.text import places
 
 SUMMARY_MIN_WORDS = 8
@@ -38,7 +38,7 @@ def found_meetings(answer: BaseModel, options: Options) -> list[MeetingMention]:
         if len(people) < 2:
             continue
         confirmed = bool(reply.meeting)
-        when = decide_when(reply.when if confirmed else None, candidate.sentence)
+        when = decide_when(reply.when if confirmed else None, candidate.sentence, hints.when)
         mention = MeetingMention(
             participants=people,
             status=decide_tense(reply.status if confirmed else "unknown", hints),
@@ -110,12 +110,17 @@ def _times(sentence: Sentence) -> list[str]:
     ]
 
 
-def decide_when(answered: str | None, sentence: Sentence) -> str | None:
-    """The model's time words if the candidate's sentence holds them; else that sentence's
-    first time words; else the model's (from a neighbouring sentence). A length of time
-    ("more than four hours", "a nine-day tour"), the start of a state of affairs ("since
-    March") and a deadline ("by 2025") are no time words.
+def decide_when(
+    answered: str | None, sentence: Sentence, parsed: Span | None = None
+) -> str | None:
+    """The time words the parse hangs from the meeting's clause (`Hints.when`), unless a
+    length of time; else the model's time words if the candidate's sentence holds them; else
+    that sentence's first time words; else the model's (from a neighbouring sentence). A
+    length of time ("more than four hours", "a nine-day tour"), the start of a state of
+    affairs ("since March") and a deadline ("by 2025") are no time words.
     """
+    if parsed is not None and not dates.is_duration(parsed.text):
+        return parsed.text
     answered = None if answered and dates.is_duration(answered) else answered
     own = _times(sentence)
     if answered in own or not own:

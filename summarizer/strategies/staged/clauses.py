@@ -10,6 +10,11 @@ the clause and the place it is put in. Code reads these; the model is not asked 
   Meshaal in Syria", "talks with Ukrainian officials in Jeddah"). A place in another clause
   ("who arrived in Athens") is not the meeting's.
 
+- Time: the time words hanging from the trigger, from a clause that modifies it ("a call made
+  by Trump late last July"), or from its governing verb ("met on Tuesday", "held talks
+  Monday"), not from a verb that only reports or handles the meeting ("the White House
+  released last week a summary of a call ...": a `REPORTING` verb, or one the trigger hangs
+  from through an "of").
 - Plain: the meeting is stated in so many words (a meeting word whose own arguments are two
   sides, not negated, asked or conditional): code keeps it when the model says no.
 - Hub: one side meeting each of the others in turn ("met with the IMF, then with Trump").
@@ -26,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from summarizer.strategies.staged.parties import REPORTING, arguments
-from summarizer.strategies.staged.spans import Hints, Sentence, Span, Tense
+from summarizer.strategies.staged.spans import Hints, Sentence, Span, Tense, bound_only
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PLACE_PREPS = frozenset({"in", "at"})
@@ -78,7 +83,9 @@ def hints(doc: Any, sentence: Sentence) -> Hints:
         place = _place(trigger, verb, [] if call else found, sentence.spans, sentence.start)
         plain = tense is not None and not _conditional(doc) and _plain(trigger, found, sentence)
         hub = _hub(doc, trigger, verb, found, sentence)
-        best = (tied, Hints(tense, place, plain, hub, verb is not None and _supposed(verb)))
+        when = _when(trigger, verb, sentence)
+        supposed = verb is not None and _supposed(verb)
+        best = (tied, Hints(tense, place, plain, hub, supposed, when))
     return best[1] if best else Hints()
 
 
@@ -191,6 +198,52 @@ def _ahead(verb: Any) -> bool:
     return verb.lemma_.lower() in AHEAD and any(
         c.dep_ == "xcomp" and any(a.tag_ == "TO" for a in c.children) for c in verb.children
     )
+
+
+TIME_PREPS = frozenset({"on", "in", "at", "during"})
+TIME_DEPS = frozenset({"npadvmod", "tmod", "advmod"})
+
+
+def _when(trigger: Any, verb: Any | None, sentence: Sentence) -> Span | None:
+    """The first TIME span hanging from the trigger, a clause modifying it, or its governing
+    verb (see the module docstring), as a bare time ("Tuesday", "late last July") or the
+    object of on/in/at/during; a length of time or a bound ("since March", "by 2025") is
+    none.
+    """
+    times = [s for s in sentence.spans if s.label == "TIME"
+             and not bound_only(s, sentence.text, sentence.start)]  # fmt: skip
+    trigger = trigger.head if trigger.dep_ == "compound" else trigger  # "phone" of "phone call"
+    heads = [trigger, *(c for c in trigger.children if c.dep_ in ("acl", "relcl"))]
+    if verb is not None and verb.i != trigger.i and _own_verb(trigger, verb):
+        heads.append(verb)
+
+    def time_at(token: Any) -> Span | None:
+        at = sentence.start + token.idx
+        return next((s for s in times if s.start <= at < s.end), None)
+
+    for head in heads:
+        for child in head.children:
+            if child.dep_ in TIME_DEPS and time_at(child):
+                return time_at(child)
+            if child.dep_ == "prep" and child.lower_ in TIME_PREPS:
+                for obj in (c for c in child.children if c.dep_ == "pobj"):
+                    if time_at(obj):
+                        return time_at(obj)
+    return None
+
+
+def _own_verb(trigger: Any, verb: Any) -> bool:
+    """`verb` holds the meeting itself ("held talks", "talks were held"), not a report of it
+    or a thing about it ("confirmed the talks", "released a summary of a call").
+    """
+    if verb.lemma_.lower() in REPORTING:
+        return False
+    token = trigger
+    while token.i != verb.i and token.head.i != token.i:
+        if token.dep_ == "pobj" and token.head.lower_ == "of":
+            return False
+        token = token.head
+    return True
 
 
 def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span, ...],

@@ -9,8 +9,9 @@ else the first side inside its phrase ("her counterpart, Gunnar Hallvardsson"). 
 transcript is the speaker; "the two leaders"/"they" are the parties of the previous trigger
 sentence. A country or its capital that is the subject of the trigger (or of a support verb
 over it: "Beijing will hold talks") or the object of "with"/"between" is its state's side
-("Talks between Kenya and Tanzania", "The U.S. has met with ..."). Without a parse, every
-side in the trigger sentence is a party.
+("Talks between Kenya and Tanzania", "The U.S. has met with ..."). A titled phrase naming
+several sides is one per side (`coordination`). Without a parse, every side in the trigger
+sentence is a party.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 from typing import Any
 
 from summarizer.pipeline.names import TITLES
+from summarizer.strategies.staged.coordination import coordinated
 from summarizer.strategies.staged.sides import is_state, state_role
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 from summarizer.text.fold import fold
@@ -42,7 +44,6 @@ PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "s
                       "they", "them", "their"})  # fmt: skip
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
-MODIFIERS = frozenset({"NORP", "GPE", "ORG"})  # what can qualify a titled side
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
 
@@ -75,7 +76,7 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         if len(set(parties)) < 2:
             speakers = _speakers(docs[i], sentence) if docs is not None else set()
             parties = _named_alongside(parties, [s for s in sides if s not in speakers])
-        found = _drop_affiliations(tuple(dict.fromkeys(_coordinated(parties, sentence))), sentence)
+        found = _drop_affiliations(tuple(dict.fromkeys(coordinated(parties, sentence))), sentence)
         out.append(found)
         if len(found) >= 2 and not any(s.label == "GPE" for s in found):
             recent.append((i, found))  # "the two leaders", "they": people and bodies, not states
@@ -131,7 +132,22 @@ def _from_parse(
 
 
 def arguments(trigger: Any) -> list[Any]:
-    """The argument tokens of a trigger token (see the module docstring), in order."""
+    """The argument tokens of a trigger token (see the module docstring), in order.
+
+    A trigger with its own "between" names its parties there, whatever governs it: "Volker
+    worked to arrange a meeting between Zelensky and Trump", "the House subpoenaed a transcript
+    of a call between Trump and Zelensky", "Oli discussed the negotiations between the
+    government and the Maoists": who arranges, subpoenas or discusses it is no party.
+    """
+    between = [
+        obj
+        for prep in trigger.children
+        if prep.dep_ == "prep" and prep.lower_ == "between"
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+    if between:
+        return list(dict.fromkeys(t for obj in between for t in (obj, *obj.conjuncts)))
     heads = [trigger]
     token = trigger
     while token.dep_ in CLIMB_DEPS and token.head is not token and token.pos_ != "VERB":
@@ -263,74 +279,6 @@ def _named_alongside(parties: list[Span], sides: list[Span]) -> list[Span]:
     if not 2 <= len(people) + len([p for p in parties if p.label != "PERSON"]) <= MAX_ALONGSIDE:
         return parties
     return merged if len(merged) >= 2 else parties
-
-
-def _coordinated(parties: list[Span], sentence: Sentence) -> list[Span]:
-    """A titled side with two coordinated modifiers is two sides: "talks between Thai and
-    Cambodian military leaders", "Hamas and Fatah officials", "Israeli and Palestinian
-    negotiators" (the parse keeps one phrase; each modifier names one side). The first side's
-    span runs from its modifier to the title ("Thai ... military leaders").
-    """
-    out: list[Span] = []
-    for party in parties:
-        if party.label == "TITLE" and (each := _of_each(party, sentence)):
-            out += each
-            continue
-        if party.label == "TITLE":
-            second = next((s for s in sentence.spans if s.start == party.start
-                           and s.label in MODIFIERS), None)  # fmt: skip
-            before = sentence.text[: party.start - sentence.start]
-            first = next((s for s in sentence.spans if s.label in MODIFIERS and second
-                          and s.end + len(" and ") == party.start
-                          and before.endswith(f"{s.text} and ")), None)  # fmt: skip
-            if first and second:
-                title = party.text[len(second.text) :].strip()
-                out.append(Span(f"{first.text} {title}", first.start, party.end, "TITLE"))
-            elif second:  # the phrase holds both: "Hamas and Fatah officials"
-                inner = [s for s in sentence.spans if s.label in MODIFIERS
-                         and party.start < s.start and s.end < party.end]  # fmt: skip
-                joined = f"{second.text} and {inner[0].text} " if inner else None
-                if joined and party.text.startswith(joined):
-                    title = party.text[len(joined) :]
-                    out += [Span(f"{m.text} {title}", m.start, party.end, "TITLE")
-                            for m in (second, inner[0])]  # fmt: skip
-                    continue
-        out.append(party)
-    return out
-
-
-_OF_EACH = re.compile(r"\s+(?:of|from)\s+(?:both\s+)?(?:the\s+)?$")
-_AND = re.compile(r",?\s+and\s+(?:the\s+)?$")
-_COMMA = re.compile(r",\s+(?:the\s+)?$")
-
-
-def _of_each(party: Span, sentence: Sentence) -> list[Span]:
-    """A plural title "of" or "from" coordinated places or bodies is one side each: "the
-    foreign ministers of Albania and Croatia", "leaders of Puntland and Jubaland", and a
-    list ("ministers from Britain, Canada, France ... and the United States", "the
-    delegations of Cyprus, Greece and Israel": the side "foreign ministers of Albania" ...).
-    The list is its places joined by commas and ending in "and"; nothing for one place ("the
-    ministers of Albania") or a singular title.
-    """
-    if not party.text.endswith("s"):
-        return []
-    text, at = sentence.text, sentence.start
-    after = [s for s in sentence.spans if s.label in MODIFIERS and s.start >= party.end]
-    if len(after) < 2 or not _OF_EACH.fullmatch(text[party.end - at : after[0].start - at]):
-        return []
-    items = [after[0]]
-    for nxt in after[1:]:
-        between = text[items[-1].end - at : nxt.start - at]
-        if _AND.fullmatch(between):
-            items.append(nxt)
-            break  # "and" closes the list
-        if not _COMMA.fullmatch(between):
-            return []  # a list with no "and" ends in something else: no coordination
-        items.append(nxt)
-    else:
-        return []
-    # each side's span is its place's: what qualifies the title lies inside it (`questions`)
-    return [Span(f"{party.text} of {s.text}", s.start, s.end, "TITLE") for s in items]
 
 
 def _speakers(doc: Any, sentence: Sentence) -> set[Span]:

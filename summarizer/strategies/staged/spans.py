@@ -35,6 +35,7 @@ class Hints:
     plain: bool = False  # a meeting word whose own arguments are two sides (`clauses._plain`)
     hub: Span | None = None  # the side meeting each other one in turn (`clauses._hub`)
     supposed: bool = False  # asked or supposed: "whether she had spoken to" (`clauses._supposed`)
+    when: Span | None = None  # the time words hanging from the meeting's clause (`clauses._when`)
 
 
 @dataclass(frozen=True)
