@@ -289,6 +289,7 @@ DETERMINERS = frozenset({"the", "his", "her", "their", "its"})  # before a title
 _DETERMINER = re.compile(rf"^(?:{'|'.join(sorted(DETERMINERS))})\s+", re.I)
 # roles named relative to someone else: who holds one depends on whose it is
 RELATIONAL = frozenset({"counterpart", "colleague", "equivalent", "host", "guest", "number"})
+ADDRESS = frozenset({"majesty", "highness", "holiness", "excellency"})  # "Her Majesty": one person
 
 
 def titled_person(title: str, article: str) -> str | None:
@@ -300,8 +301,9 @@ def titled_person(title: str, article: str) -> str | None:
     whose?), a plural title, or when no person, or more than one ("the Prime Minister" of a
     story that names a French and a Lebanese one), is named so.
     """
-    title = _DETERMINER.sub("", " ".join(title.split()))
+    title = " ".join(title.split())
     last = fold(title.split()[-1]) if title else ""
+    title = title if last in ADDRESS else _DETERMINER.sub("", title)  # "Her Majesty", not "His"
     if len(title.split()) < 2 or (last.endswith("s") and not last.endswith("ss")):
         return None  # a bare role ("the president") may be anyone's
     if last in RELATIONAL:
@@ -318,7 +320,8 @@ def _titled(title: str, article: str) -> str | None:
     # a title that ends another person's title ("Prime Minister" of "Lebanese Prime Minister")
     # names that person too: the title is then ambiguous
     role = rf"(?i:(?:the\s+)?(?:[\w’'.-]+\s+){{0,3}}{re.escape(title)})"
-    pattern = rf"(?<!\w)(?:{role},?\s+({people})|({people}),\s+{role})(?!\w)"
+    titled = rf"(?:(?i:{'|'.join(sorted(TITLES))})\s+)?({people})"  # "Her Majesty Queen X"
+    pattern = rf"(?<!\w)(?:{role},?\s+{titled}|({people}),\s+{role})(?!\w)"
     found = {m[1] or m[2] for m in re.finditer(pattern, article)}
     keys = {full_key(n) for n in found}
     return max(found, key=len) if len(keys) == 1 else None

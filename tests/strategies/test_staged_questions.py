@@ -225,3 +225,14 @@ def test_an_organization_whose_name_opens_on_a_role_noun_is_a_side() -> None:
         "Union of Coastal Fishing Cooperatives"
     )
     assert len(options.candidates) == 1
+
+
+def test_a_form_of_address_is_the_person_the_article_so_addresses() -> None:
+    text = (
+        "Her Majesty Queen Alba II of Velor will visit Ostvik in May. The city was founded by "
+        "His Majesty King Doran III in 1602. Her Majesty met President Odd Lunde at the "
+        "palace on Tuesday to discuss the fisheries treaty."
+    )
+    [(_, options)] = _windows(Article(text=text, published=dt.date(2020, 1, 6)))
+    side = options.sides["Majesty"]  # the model reads the sentence's words
+    assert side.name == "Alba II"  # "Her" Majesty: not "His", King Doran III

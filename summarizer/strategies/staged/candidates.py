@@ -21,7 +21,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from summarizer.pipeline.names import DETERMINERS, HONORIFICS, name_forms
+from summarizer.pipeline.names import ADDRESS, DETERMINERS, HONORIFICS, name_forms
 from summarizer.strategies.staged.clauses import with_hints
 from summarizer.strategies.staged.entities import ORG_WORDS, clean
 from summarizer.strategies.staged.parties import find_parties
@@ -291,7 +291,10 @@ def _add_people(text: str, spans: list[Span]) -> list[Span]:
             words = {w.lower().strip(".'’") for w in form.text.split()}
             before = text[max(0, found - 5) : found].replace(".", " ").split()[-1:]
             honored = bool(before) and fold(before[0]) in HONORIFICS
-            single = len(words) == 1 and (honored or form.words[0] in surnames)
+            addressed = bool(before) and fold(before[0]) in ("her", "his") and (
+                fold(form.text) in ADDRESS
+            )  # "Her Majesty": a form of address stands for its person (`questions`)
+            single = len(words) == 1 and (honored or addressed or form.words[0] in surnames)
             if not (single or 2 <= len(words) <= 4) or words & ORG_WORDS:
                 continue
             if _DOCUMENT.search(form.text):

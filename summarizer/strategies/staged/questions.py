@@ -96,6 +96,9 @@ def options_for(window: Window, article: Article) -> Options:
 def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant] | None:
     inside = [s for s in spans if span.start <= s.start and s.end <= span.end and s != span]
     if span.label == "PERSON":
+        addressed = _addressed(span, article)
+        if addressed is not None:
+            return span.text, addressed
         [person] = names.canonicalize([Participant(name=span.text)], article)
         return person.name or span.text, person
     if span.label == "ORG":
@@ -125,6 +128,18 @@ def _side(span: Span, spans: list[Span], article: str) -> tuple[str, Participant
             return span.text, resolved.model_copy(update={"title": title, "country": country})
         return span.text, Participant(title=title, organization=org, country=country)
     return None
+
+
+def _addressed(span: Span, article: str) -> Participant | None:
+    """The person a form of address stands for ("Her Majesty", "His Royal Highness": the one
+    person the article so addresses before their name, "Her Majesty Queen Elizabeth II");
+    None for any other side.
+    """
+    if fold(span.text.split()[-1]) not in names.ADDRESS:
+        return None
+    before = article[max(0, span.start - 4) : span.start].split()  # "Her", not "His"
+    person = names.titled_person(f"{before[-1]} {span.text}", article) if before else None
+    return names.canonicalize([Participant(name=person)], article)[0] if person else None
 
 
 def _titled(span: Span, spans: list[Span], article: str) -> Participant | None:
