@@ -177,3 +177,12 @@ def test_the_clauses_time_words_come_before_the_models_guess() -> None:
     [sentence] = [s for s in analyze(text) if s.parties]
     assert decide_when("Last week", sentence, sentence.hints.when) == "July 28"
     assert decide_when("Last week", sentence) == "Last week"  # no parse: the model's, as stated
+
+
+def test_what_is_said_in_a_meeting_makes_the_meeting_held() -> None:
+    text = "Maria Keller told Johan Berg in a phone call on Monday that the border had reopened."
+    [sentence] = [s for s in analyze(text) if s.parties]
+    assert [p.text for p in sentence.parties] == ["Maria Keller", "Johan Berg"]
+    hints = sentence.hints
+    assert (hints.tense, hints.plain) == ("held", True)  # the model's "no" does not drop it
+    assert hints.when is not None and hints.when.text == "Monday"

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from summarizer.strategies.staged.parties import REPORTING, arguments
+from summarizer.strategies.staged.parties import REPORTING, WITHIN, arguments
 from summarizer.strategies.staged.spans import Hints, Sentence, Span, Tense, bound_only
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -78,12 +78,13 @@ def hints(doc: Any, sentence: Sentence) -> Hints:
         if best is not None and tied <= best[0]:
             continue
         verb = governing_verb(trigger)
-        tense = tense_of(verb) if verb is not None and not _unreal(doc, verb) else None
+        setting = _set_in(trigger)  # "told Trump in phone conversations": the call was held
+        tense = tense_of(verb, setting) if verb is not None and not _unreal(doc, verb) else None
         call = trigger.lemma_.lower() in CALLS
         place = _place(trigger, verb, [] if call else found, sentence.spans, sentence.start)
         plain = tense is not None and not _conditional(doc) and _plain(trigger, found, sentence)
         hub = _hub(doc, trigger, verb, found, sentence)
-        when = _when(trigger, verb, sentence)
+        when = _when(trigger, verb, sentence, setting)
         supposed = verb is not None and _supposed(verb)
         best = (tied, Hints(tense, place, plain, hub, supposed, when))
     return best[1] if best else Hints()
@@ -158,23 +159,36 @@ def _plain(trigger: Any, found: list[Any], sentence: Sentence) -> bool:
 
 def governing_verb(token: Any) -> Any | None:
     """The trigger itself if it is a verb, else the verb it is an argument of ("held talks",
-    "talks were held", "hours of talks"), else None (a trigger in a purpose or time phrase,
-    "on their way for discussions", governs no tense).
+    "talks were held", "hours of talks") or that it sets ("told Trump in phone conversations",
+    "agreed during talks": what is done in a meeting took place in it), else None (a trigger
+    in a purpose or time phrase, "on their way for discussions", governs no tense).
     """
     for _ in range(4):
         if token.pos_ in ("VERB", "AUX"):
             return token
         of = token.dep_ == "pobj" and token.head.lower_ == "of"
-        if token.head is token or not (token.dep_ in NOUN_ARGUMENT or of):
+        within = token.dep_ == "pobj" and token.head.lower_ in WITHIN
+        if token.head is token or not (token.dep_ in NOUN_ARGUMENT or of or within):
             return None
-        token = token.head.head if of else token.head
+        token = token.head.head if of or within else token.head
     return None
 
 
-def tense_of(verb: Any) -> Tense | None:
-    """held / scheduled as the verb's form and auxiliaries state it (see the module doc)."""
+def _set_in(trigger: Any) -> bool:
+    """The trigger names where its governing verb's act took place: "told Trump in phone
+    conversations", "agreed during talks" (`WITHIN`), so that act's tense is the meeting's.
+    """
+    token = trigger.head if trigger.dep_ == "compound" else trigger
+    return token.dep_ == "pobj" and token.head.lower_ in WITHIN
+
+
+def tense_of(verb: Any, setting: bool = False) -> Tense | None:
+    """held / scheduled as the verb's form and auxiliaries state it (see the module doc);
+    a reporting verb's tense is the report's, not the meeting's, unless the meeting is its
+    `setting` (said in it).
+    """
     for _ in range(2):
-        if verb.lemma_.lower() in REPORTING:
+        if verb.lemma_.lower() in REPORTING and not setting:
             return None  # "the ministry confirmed the talks": the report's tense, not theirs
         aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
         if any(a.lower_ in MODALS for a in aux) or _ahead(verb):
@@ -204,7 +218,8 @@ TIME_PREPS = frozenset({"on", "in", "at", "during"})
 TIME_DEPS = frozenset({"npadvmod", "tmod", "advmod"})
 
 
-def _when(trigger: Any, verb: Any | None, sentence: Sentence) -> Span | None:
+def _when(trigger: Any, verb: Any | None, sentence: Sentence, setting: bool = False
+          ) -> Span | None:  # fmt: skip
     """The first TIME span hanging from the trigger, a clause modifying it, or its governing
     verb (see the module docstring), as a bare time ("Tuesday", "late last July") or the
     object of on/in/at/during; a length of time or a bound ("since March", "by 2025") is
@@ -214,7 +229,7 @@ def _when(trigger: Any, verb: Any | None, sentence: Sentence) -> Span | None:
              and not bound_only(s, sentence.text, sentence.start)]  # fmt: skip
     trigger = trigger.head if trigger.dep_ == "compound" else trigger  # "phone" of "phone call"
     heads = [trigger, *(c for c in trigger.children if c.dep_ in ("acl", "relcl"))]
-    if verb is not None and verb.i != trigger.i and _own_verb(trigger, verb):
+    if verb is not None and verb.i != trigger.i and (setting or _own_verb(trigger, verb)):
         heads.append(verb)
 
     def time_at(token: Any) -> Span | None:

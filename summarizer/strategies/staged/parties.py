@@ -42,6 +42,7 @@ SPEECH = frozenset({"say", "tell", "report", "announce"})  # verbs whose subject
 COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "nsubjpass", "attr"})  # what is reported
 PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "she", "her",
                       "they", "them", "their"})  # fmt: skip
+WITHIN = frozenset({"in", "during", "at"})  # a meeting as a setting: "told B in a call"
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
@@ -151,8 +152,13 @@ def arguments(trigger: Any) -> list[Any]:
     heads = [trigger]
     token = trigger
     while token.dep_ in CLIMB_DEPS and token.head is not token and token.pos_ != "VERB":
-        if token.head.lemma_.lower() in REPORTING:
-            break  # "the ministry confirmed the talks": the ministry is no party
+        # "the ministry confirmed the talks": the ministry is no party; but "A told B in
+        # phone conversations" sets the telling in the meeting (A and B spoke), and the
+        # noun "call" of "phone call" reports nothing
+        setting = token.dep_ == "prep" and token.lower_ in WITHIN
+        reports = token.head.pos_ in ("VERB", "AUX") and token.head.lemma_.lower() in REPORTING
+        if reports and not setting:
+            break
         token = token.head
         heads.append(token)
     # "agreed to meet", "is due to hold talks", "said ... and agreed to meet": the subject is
