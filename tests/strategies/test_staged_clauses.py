@@ -186,3 +186,16 @@ def test_what_is_said_in_a_meeting_makes_the_meeting_held() -> None:
     hints = sentence.hints
     assert (hints.tense, hints.plain) == ("held", True)  # the model's "no" does not drop it
     assert hints.when is not None and hints.when.text == "Monday"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plain"),
+    [
+        ("Maria Keller told Johan Berg in a phone call on Monday that the border would reopen.",
+         True),  # what the call was about may hedge; the call itself is stated
+        ("Maria Keller would meet Johan Berg in Oslo if the ceasefire holds.", False),
+        ("Maria Keller said she would meet Johan Berg in Oslo after the vote.", False),
+    ],
+)  # fmt: skip
+def test_a_hedge_in_the_meetings_own_clause_makes_it_not_plain(sentence: str, plain: bool) -> None:
+    assert _hints(sentence).plain is plain

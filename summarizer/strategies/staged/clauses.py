@@ -82,7 +82,11 @@ def hints(doc: Any, sentence: Sentence) -> Hints:
         tense = tense_of(verb, setting) if verb is not None and not _unreal(doc, verb) else None
         call = trigger.lemma_.lower() in CALLS
         place = _place(trigger, verb, [] if call else found, sentence.spans, sentence.start)
-        plain = tense is not None and not _conditional(doc) and _plain(trigger, found, sentence)
+        plain = (
+            tense is not None
+            and not _conditional(verb if verb is not None else trigger, trigger)
+            and _plain(trigger, found, sentence)
+        )
         hub = _hub(doc, trigger, verb, found, sentence)
         when = _when(trigger, verb, sentence, setting)
         supposed = verb is not None and _supposed(verb)
@@ -135,11 +139,15 @@ def _hub(doc: Any, trigger: Any, verb: Any | None, found: list[Any], sentence: S
     return next((p for p in sentence.parties if p.start <= at < p.end), None)
 
 
-def _conditional(doc: Any) -> bool:
-    """A condition or a hedge in the sentence ("would meet Kim if there is a prospect", "could
-    meet"): the meeting is not stated plainly.
+def _conditional(clause: Any, trigger: Any) -> bool:
+    """A condition or a hedge in the meeting's clause ("would meet Kim if there is a
+    prospect", "could meet"): the meeting is not stated plainly. What the clause reports
+    ("told Brekke in a call that the border would reopen": a complement without the trigger)
+    or another clause of the sentence says nothing of it.
     """
-    return any(t.lower_ in CONDITIONAL for t in doc)
+    reported = [c for c in clause.children if c.dep_ == "ccomp" and trigger not in c.subtree]
+    hedges = [t for t in clause.subtree if t.lower_ in CONDITIONAL]
+    return any(not any(t in c.subtree for c in reported) for t in hedges)
 
 
 def _plain(trigger: Any, found: list[Any], sentence: Sentence) -> bool:
