@@ -317,3 +317,16 @@ def test_a_named_document_is_no_side(document: str) -> None:
     )
     [[*sides]] = _parties(text)
     assert document not in sides and {"Ana Lipovac", "Johan Brekke"} <= set(sides)
+
+
+def test_who_opposes_or_praises_a_meeting_is_no_side_of_it() -> None:
+    # a visit to a country names no counterpart; its critic is not one either
+    opposed = (
+        "Maria Keller's visit to Norland was strongly opposed by the ruling Labour Party "
+        "chairman Johan Berg, who expressed his anger at the trip."
+    )
+    [found] = _parties(opposed)
+    assert "Johan Berg" not in found and len(found) < 2  # no candidate
+    # the praiser is a side when the meeting is theirs ("his first summit")
+    praised = "Maria Keller praised her first summit with Johan Berg on Monday."
+    assert sorted(*_parties(praised)) == ["Johan Berg", "Maria Keller"]

@@ -156,7 +156,8 @@ def arguments(trigger: Any) -> list[Any]:
         # phone conversations" sets the telling in the meeting (A and B spoke), and the
         # noun "call" of "phone call" reports nothing
         setting = token.dep_ == "prep" and token.lower_ in WITHIN
-        reports = token.head.pos_ in ("VERB", "AUX") and token.head.lemma_.lower() in REPORTING
+        judging = REPORTING | STANCE  # "the visit was opposed by Su": Su judges it
+        reports = token.head.pos_ in ("VERB", "AUX") and token.head.lemma_.lower() in judging
         if reports and not setting:
             break
         token = token.head
@@ -309,9 +310,17 @@ def _speakers(doc: Any, sentence: Sentence) -> set[Span]:
             if child.dep_ == "agent":
                 who = [g for g in child.children if g.dep_ == "pobj"]
             for t in who:
-                at = sentence.start + t.idx
-                found |= {p for p in people if p.start <= at < p.end}
+                found |= {p for p in people if _names(t, p, sentence.start)}
     return found
+
+
+def _names(token: Any, person: Span, offset: int) -> bool:
+    """`person` is named by `token`'s phrase, not by a clause inside it: "the ruling party's
+    Chairman Su" names Su; "Trump, who met Kim, said ..." names Trump, not Kim.
+    """
+    clauses = [c for c in token.subtree if c.dep_ in ("relcl", "acl", "advcl", "ccomp")]
+    at = [offset + t.idx for t in token.subtree if not any(t in c.subtree for c in clauses)]
+    return any(person.start <= a < person.end for a in at)
 
 
 def _involved(reported: Any, verb: Any, sentence: Sentence) -> bool:
@@ -328,8 +337,13 @@ def _involved(reported: Any, verb: Any, sentence: Sentence) -> bool:
         if (span := verb.doc.char_span(a, b, alignment_mode="expand")) is not None
         and _within(reported, span.root.idx)
     ]
-    if not any(len([t for t in arguments(g) if _within(reported, t.idx)]) >= 2 for g in triggers):
+    lacking = not any(
+        len([t for t in arguments(g) if _within(reported, t.idx)]) >= 2 for g in triggers
+    )
+    if lacking and verb.lemma_.lower() not in STANCE:
         return True  # "said the talks with Brekke were frank": the other side is the speaker
+        # (who opposes or praises a visit is not its other side: "Lien's visit was opposed
+        # by Su")
     listeners = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c is not reported]
     return any(s.start <= sentence.start + c.idx < s.end for c in listeners for s in sides)
 
