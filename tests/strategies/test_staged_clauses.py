@@ -199,3 +199,17 @@ def test_what_is_said_in_a_meeting_makes_the_meeting_held() -> None:
 )  # fmt: skip
 def test_a_hedge_in_the_meetings_own_clause_makes_it_not_plain(sentence: str, plain: bool) -> None:
     assert _hints(sentence).plain is plain
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Maria Keller met Johan Berg for the first time at the Madrid summit in June 2018.",
+         "Madrid"),
+        ("The Madrid talks between Spain and Morocco ended on Monday.", "Madrid"),
+        ("Talks between Spain and Morocco on the Madrid accord ended on Monday.", None),
+    ],
+)  # fmt: skip
+def test_a_city_a_meeting_is_named_for_is_its_place(sentence: str, place: str | None) -> None:
+    found = _hints(sentence).place
+    assert (found.text if found else None) == place

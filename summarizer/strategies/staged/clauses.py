@@ -7,8 +7,9 @@ the clause and the place it is put in. Code reads these; the model is not asked 
   still ahead (`scheduled`); a present verb ("meets", a headline's tense) says neither.
 - Place: an "in"/"at" phrase whose object is a place name (a GPE, LOC or FAC span) and that
   hangs from the trigger, from its governing verb, or from one of its parties ("meeting with
-  Meshaal in Syria", "talks with Ukrainian officials in Jeddah"). A place in another clause
-  ("who arrived in Athens") is not the meeting's.
+  Meshaal in Syria", "talks with Ukrainian officials in Jeddah"), or the one city a meeting
+  noun of the clause is named for ("met Kim at the Singapore summit", "the Madrid talks").
+  A place in another clause ("who arrived in Athens") is not the meeting's.
 
 - Time: the time words hanging from the trigger, from a clause that modifies it ("a call made
   by Trump late last July"), or from its governing verb ("met on Tuesday", "held talks
@@ -32,9 +33,13 @@ from typing import Any
 
 from summarizer.strategies.staged.parties import REPORTING, WITHIN, arguments
 from summarizer.strategies.staged.spans import Hints, Sentence, Span, Tense, bound_only
+from summarizer.text.places import is_city
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PLACE_PREPS = frozenset({"in", "at"})
+# meeting nouns a city can name ("the Singapore summit", "the Madrid talks")
+EVENTS = frozenset({"summit", "talk", "talks", "meeting", "conference", "negotiation",
+                    "ministerial"})  # fmt: skip
 MODALS = frozenset({"will", "would", "shall", "'ll"})
 # "is due to meet", "agreed to hold talks": heads under which an infinitive is still ahead
 # (not wishes or motion: "wanted to meet", "went to Ostvik to meet" say nothing of a plan)
@@ -281,8 +286,21 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
         at = offset + token.idx
         return next((s for s in places if s.start <= at < s.end), None)
 
+    def named_for(noun: Any) -> Span | None:
+        """The one city a meeting noun is named for: "the Singapore summit", "the Madrid
+        talks" (not "the U.S.-China talks": two names, countries, are its sides).
+        """
+        if noun.lemma_.lower() not in EVENTS:
+            return None
+        found = [place_at(c) for c in noun.children if c.dep_ == "compound" and place_at(c)]
+        named = [f for f in found if f is not None]
+        city = len(named) == 1 and is_city(named[0].text)
+        return named[0] if city else None
+
     visit = trigger.lemma_.lower() in VISITS
     for head in [trigger, *([verb] if verb is not None else []), *parties]:
+        if head is trigger and named_for(trigger):
+            return named_for(trigger)
         for child in head.children:
             if visit and head is trigger and child.dep_ == "dobj" and place_at(child):
                 return place_at(child)
@@ -290,6 +308,10 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
             if child.dep_ != "prep" or child.lower_ not in preps:
                 continue
             for obj in (c for c in child.children if c.dep_ == "pobj"):
-                if place_at(obj):
-                    return place_at(obj)
-    return None
+                if place_at(obj) or named_for(obj):
+                    return place_at(obj) or named_for(obj)
+    # "met with Kim for the first time at the Singapore summit": the event the clause puts
+    # the meeting at, deeper in the clause
+    clause = verb if verb is not None else trigger
+    events = (t for t in clause.subtree if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPS)
+    return next((named_for(t) for t in events if named_for(t)), None)
