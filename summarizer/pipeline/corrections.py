@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from summarizer.pipeline import dates
+from summarizer.pipeline.mentions import MeetingMention
 from summarizer.schema import Modality, Participant, Status
 from summarizer.text.sentences import bounds_of
 
@@ -69,6 +70,21 @@ def decide_status(
     if date is not None and published is not None and date != published:
         return "held" if date < published else "scheduled"
     return answered
+
+
+# The head nouns of a building's or a street's name: "Downing Street", "Buckingham Palace",
+# "the Zappeion Hall", "Tiananmen Square" are where in a city a meeting is, not the city.
+_VENUE = re.compile(
+    r"\s(?:Street|Avenue|Road|Square|Palace|House|Hall|Hotel|Building|Center|Centre|Castle|"
+    r"Office|Residence|Mansion|Stadium)$"
+)
+
+
+def venue_not_city(mention: MeetingMention) -> None:
+    """A city answer that names a building or a street is the meeting's venue (in place)."""
+    if mention.city and _VENUE.search(mention.city):
+        mention.venue = mention.venue or mention.city
+        mention.city = None
 
 
 def located(place: str | None, sentence: str) -> bool:

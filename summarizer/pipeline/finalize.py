@@ -84,6 +84,7 @@ def correct(mention: MeetingMention, article: Article) -> MeetingMention:
         _place_nearby(mention, answered, at[0] if at else -1, article.text)
     _place_from_data(mention, article.text)
     _place_from_trip(mention, article.text)
+    corrections.venue_not_city(mention)
     data = data_only(article.text)
     mention.time = mention.time if mention.time and has_phrase(mention.time, data) else None
     mention.agenda = [a for a in mention.agenda if grounding.phrase_grounded(a, data)]

@@ -83,6 +83,13 @@ def test_places_are_decided_by_the_gazetteer() -> None:
     assert (bonn.city, bonn.country) == ("Bonn", "Germany")
 
 
+def test_a_building_or_a_street_given_as_the_city_is_the_venue() -> None:
+    text = "Hopes rose ahead of talks in Downing Street between Tony Blair and Ian Paisley."
+    article = Article(text=text, published=dt.date(2004, 11, 30))
+    found = correct(_found([STRAW, IVANOV], evidence=[text], city="Downing Street"), article)
+    assert (found.city, found.venue) == (None, "Downing Street")
+
+
 def test_a_city_given_as_the_country_is_no_country() -> None:
     text = "Lindqvist met Diallo on Thursday to discuss a planned vaccine plant near Nairobi."
     article = Article(text=text, published=dt.date(2024, 2, 15))
