@@ -191,8 +191,13 @@ def _set_in(trigger: Any) -> bool:
     """The trigger names where its governing verb's act took place: "told Trump in phone
     conversations", "agreed during talks" (`WITHIN`), so that act's tense is the meeting's.
     """
-    token = trigger.head if trigger.dep_ == "compound" else trigger
+    token = _noun(trigger)
     return token.dep_ == "pobj" and token.head.lower_ in WITHIN
+
+
+def _noun(trigger: Any) -> Any:
+    """The noun a compound trigger modifies ("phone" of "phone call"), else the trigger."""
+    return trigger.head if trigger.dep_ == "compound" else trigger
 
 
 def tense_of(verb: Any, setting: bool = False) -> Tense | None:
@@ -240,7 +245,7 @@ def _when(trigger: Any, verb: Any | None, sentence: Sentence, setting: bool = Fa
     """
     times = [s for s in sentence.spans if s.label == "TIME"
              and not bound_only(s, sentence.text, sentence.start)]  # fmt: skip
-    trigger = trigger.head if trigger.dep_ == "compound" else trigger  # "phone" of "phone call"
+    trigger = _noun(trigger)
     heads = [trigger, *(c for c in trigger.children if c.dep_ in ("acl", "relcl"))]
     if verb is not None and verb.i != trigger.i and (setting or _own_verb(trigger, verb)):
         heads.append(verb)
@@ -251,12 +256,12 @@ def _when(trigger: Any, verb: Any | None, sentence: Sentence, setting: bool = Fa
 
     for head in heads:
         for child in head.children:
-            if child.dep_ in TIME_DEPS and time_at(child):
-                return time_at(child)
+            if child.dep_ in TIME_DEPS and (found := time_at(child)):
+                return found
             if child.dep_ == "prep" and child.lower_ in TIME_PREPS:
                 for obj in (c for c in child.children if c.dep_ == "pobj"):
-                    if time_at(obj):
-                        return time_at(obj)
+                    if found := time_at(obj):
+                        return found
     return None
 
 
@@ -292,15 +297,13 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
         """
         if noun.lemma_.lower() not in EVENTS:
             return None
-        found = [place_at(c) for c in noun.children if c.dep_ == "compound" and place_at(c)]
-        named = [f for f in found if f is not None]
-        city = len(named) == 1 and is_city(named[0].text)
-        return named[0] if city else None
+        named = [p for c in noun.children if c.dep_ == "compound" and (p := place_at(c))]
+        return named[0] if len(named) == 1 and is_city(named[0].text) else None
 
     visit = trigger.lemma_.lower() in VISITS
     for head in [trigger, *([verb] if verb is not None else []), *parties]:
-        if head is trigger and named_for(trigger):
-            return named_for(trigger)
+        if head is trigger and (named := named_for(trigger)):
+            return named
         for child in head.children:
             if visit and head is trigger and child.dep_ == "dobj" and place_at(child):
                 return place_at(child)
@@ -308,10 +311,10 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
             if child.dep_ != "prep" or child.lower_ not in preps:
                 continue
             for obj in (c for c in child.children if c.dep_ == "pobj"):
-                if place_at(obj) or named_for(obj):
-                    return place_at(obj) or named_for(obj)
+                if found := place_at(obj) or named_for(obj):
+                    return found
     # "met with Kim for the first time at the Singapore summit": the event the clause puts
     # the meeting at, deeper in the clause
     clause = verb if verb is not None else trigger
     events = (t for t in clause.subtree if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPS)
-    return next((named_for(t) for t in events if named_for(t)), None)
+    return next((named for t in events if (named := named_for(t))), None)
