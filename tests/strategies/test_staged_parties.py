@@ -330,3 +330,33 @@ def test_who_opposes_or_praises_a_meeting_is_no_side_of_it() -> None:
     # the praiser is a side when the meeting is theirs ("his first summit")
     praised = "Maria Keller praised her first summit with Johan Berg on Monday."
     assert sorted(*_parties(praised)) == ["Johan Berg", "Maria Keller"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parties"),
+    [
+        # the one body a meeting noun is named for is the event, not a side
+        ("Prime Minister Odd Lunde and President Ana Reis, who are attending the Nordic Council "
+         "summit in Oslo, issued a joint statement.", ["Odd Lunde", "Ana Reis"]),
+        # two names before it are its sides
+        ("Leaders attended the EU-China summit in Brussels on Monday.", ["EU", "Leaders"]),
+    ],
+)  # fmt: skip
+def test_a_body_a_summit_is_named_for_is_no_side(sentence: str, parties: list[str]) -> None:
+    assert sorted(_parties(sentence)[0]) == sorted(parties)
+
+
+def test_names_in_what_is_discussed_are_no_sides() -> None:
+    sentence = (
+        "The foreign secretaries will now meet to discuss such issues as the status of the "
+        "Varn glacier and Sir Holm and the release of Tomas Berg."
+    )
+    assert "Tomas Berg" not in _parties(sentence)[0] and "Holm" not in _parties(sentence)[0]
+
+
+def test_he_is_not_the_person_his_own_sentence_names() -> None:
+    text = (
+        "President Ana Reis and Prime Minister Odd Lunde held talks in Bergen on Monday. "
+        "He also invited President Reis to visit Oslo."
+    )
+    assert sorted(_parties(text)[1]) == ["Odd Lunde", "Reis"]

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from summarizer.pipeline.names import TITLES
+from summarizer.pipeline.names import TITLES, surname_match
 from summarizer.strategies.staged.coordination import coordinated
-from summarizer.strategies.staged.sides import is_state, state_role
+from summarizer.strategies.staged.sides import TOPIC_VERBS, event_name, is_state, state_role, topics
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 from summarizer.text.fold import fold
 
@@ -43,7 +43,6 @@ COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj", "nsubjpass", "attr"})  # what
 PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "she", "her",
                       "they", "them", "their"})  # fmt: skip
 WITHIN = frozenset({"in", "during", "at"})  # a meeting as a setting: "told B in a call"
-TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
@@ -75,8 +74,8 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
         if len(parties) < 2 and i + 1 < len(sentences):
             parties = _named_next(parties, sentences[i + 1]) or parties
         if len(set(parties)) < 2:
-            speakers = _speakers(docs[i], sentence) if docs is not None else set()
-            parties = _named_alongside(parties, [s for s in sides if s not in speakers])
+            aside = _speakers(docs[i], sentence) | topics(docs[i], sentence) if docs else set()
+            parties = _named_alongside(parties, [s for s in sides if s not in aside])
         found = _drop_affiliations(tuple(dict.fromkeys(coordinated(parties, sentence))), sentence)
         out.append(found)
         if len(found) >= 2 and not any(s.label == "GPE" for s in found):
@@ -110,6 +109,8 @@ def _from_parse(
         for token in [*itself, *arguments(span.root)]:
             phrase = _phrase(token)
             found = sides_of(token, sides, sentence.speaker, sentence.start)
+            if token.i == span.root.i:  # "attending the NATO summit": NATO names the event
+                found = [s for s in found if s != event_name(token, sides, sentence.start)]
             if token.lower_ in ("they", "them"):  # the people this sentence named before it
                 at = sentence.start + token.idx
                 before = [s for s in sides if s.label == "PERSON" and s.end <= at]
@@ -213,14 +214,18 @@ def sides_of(token: Any, sides: list[Span], speaker: Span | None, offset: int = 
 
 def _pronoun(token: Any, sides: list[Span], offset: int, earlier: tuple[Span, ...]) -> list[Span]:
     """He/she: the last person named before it in the sentence, else the first of the last
-    candidate's (or, with none, of the sentences just before: `_named_before`).
+    candidate's (or, with none, of the sentences just before: `_named_before`) that this
+    sentence does not name: "He invited Dr. Singh" is not Singh.
     """
     if token.lower_ not in ("he", "she"):
         return []
-    before = [s for s in sides if s.label == "PERSON" and s.end <= offset + token.idx]
+    people = [s for s in sides if s.label == "PERSON"]
+    before = [s for s in people if s.end <= offset + token.idx]
     if before:
         return before[-1:]
-    return [s for s in earlier if s.label == "PERSON"][:1]
+    named = [p.text.split()[-1] for p in people]
+    return [s for s in earlier if s.label == "PERSON" and not any(
+        surname_match(s.text.split()[-1], n) for n in named)][:1]  # fmt: skip
 
 
 def _antecedent(

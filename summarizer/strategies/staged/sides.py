@@ -1,13 +1,14 @@
 """States as meeting sides: which country or capital an argument of a meeting word stands for
 its government ("Talks between Kenya and Tanzania", "The U.S. has also met with ...", "Beijing
-will hold talks with Hanoi"), read from the parse by `parties`.
+will hold talks with Hanoi"), read from the parse by `parties`; and names in a meeting sentence
+that are no side: the event's name ("the NATO summit"), what is discussed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from summarizer.strategies.staged.spans import Span
+from summarizer.strategies.staged.spans import Sentence, Span
 from summarizer.text.places import state_of
 
 NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted": no counterpart
@@ -15,6 +16,7 @@ NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted":
 SUPPORT_VERBS = frozenset({"hold", "have", "begin", "start", "open", "resume", "continue",
                            "conduct", "convene", "join", "attend"})  # fmt: skip
 HAPPEN = frozenset({"take", "be", "occur", "end"})  # a meeting noun as their subject: it happens
+TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
 
 
 def is_state(span: Span) -> bool:
@@ -47,3 +49,28 @@ def state_role(token: Any, trigger: Any) -> bool:
         return trigger.head.i == owner.i and owner.lemma_.lower() in SUPPORT_VERBS | HAPPEN
     supported = trigger.dep_ == "dobj" and trigger.head.i == owner.i
     return supported and owner.lemma_.lower() in SUPPORT_VERBS
+
+
+def event_name(noun: Any, sides: list[Span], offset: int) -> Span | None:
+    """The one organization a meeting noun is named for ("the NATO summit", "the G7 talks"):
+    the event's name, not a side. Two names ("the EU-China summit") or people are sides.
+    """
+    at = [offset + c.idx for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+    named = list(dict.fromkeys(s for s in sides for a in at if s.start <= a < s.end))
+    return named[0] if len(named) == 1 and named[0].label == "ORG" else None
+
+
+def topics(doc: Any, sentence: Sentence) -> set[Span]:
+    """Sides named inside what is discussed ("meet to discuss ... the Siachen glacier and Sir
+    Creek", "talks to discuss the case of Jimmy Lai"): the object of a topic verb is the
+    agenda, and a name in it is no one at the table.
+    """
+    spans: set[Span] = set()
+    for token in doc:
+        if token.lemma_.lower() not in TOPIC_VERBS:
+            continue
+        for obj in (c for c in token.children if c.dep_ == "dobj"):
+            left = sentence.start + obj.left_edge.idx
+            right = sentence.start + obj.right_edge.idx + len(obj.right_edge)
+            spans |= {s for s in sentence.spans if left <= s.start and s.end <= right}
+    return spans
