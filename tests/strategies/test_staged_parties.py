@@ -360,3 +360,12 @@ def test_he_is_not_the_person_his_own_sentence_names() -> None:
         "He also invited President Reis to visit Oslo."
     )
     assert sorted(_parties(text)[1]) == ["Odd Lunde", "Reis"]
+
+
+def test_a_meeting_noun_is_not_the_meeting_of_a_verb_holding_its_own() -> None:
+    # "after a meeting with A, B held talks with C": the verb's parties are the talks'
+    sentence = (
+        "After a meeting with Ana Reis on Monday, President Odd Lunde held talks with "
+        "Prime Minister Kari Holm."
+    )
+    assert sorted(_parties(sentence)[0]) == ["Kari Holm", "Odd Lunde"]
