@@ -369,3 +369,13 @@ def test_a_meeting_noun_is_not_the_meeting_of_a_verb_holding_its_own() -> None:
         "Prime Minister Kari Holm."
     )
     assert sorted(_parties(sentence)[0]) == ["Kari Holm", "Odd Lunde"]
+
+
+def test_a_meeting_told_before_takes_no_sides_alongside() -> None:
+    # a possessed meeting word with no sides of its own is a meeting told before: the other
+    # people its sentence names are not at that table
+    text = (
+        "Odd Lunde met Kari Holm in Oslo on Friday. Lunde urged the government, led by "
+        "President Ana Reis, to follow his meeting with more efforts at peacemaking."
+    )
+    assert _parties(text) == [["Odd Lunde", "Kari Holm"], []]

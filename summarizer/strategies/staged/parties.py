@@ -21,7 +21,14 @@ from typing import Any
 
 from summarizer.pipeline.names import TITLES, surname_match
 from summarizer.strategies.staged.coordination import coordinated
-from summarizer.strategies.staged.sides import TOPIC_VERBS, event_name, is_state, state_role, topics
+from summarizer.strategies.staged.sides import (
+    TOPIC_VERBS,
+    event_name,
+    is_state,
+    state_role,
+    told_before,
+    topics,
+)
 from summarizer.strategies.staged.spans import DATELINE, SIDE_LABELS, Sentence, Span
 from summarizer.text.fold import fold
 
@@ -74,7 +81,7 @@ def find_parties(docs: list[Any] | None, sentences: list[Sentence]) -> list[tupl
             parties = _antecedent(recent, sentences, i, collective == PAIR) or parties
         if len(parties) < 2 and i + 1 < len(sentences):
             parties = _named_next(parties, sentences[i + 1]) or parties
-        if len(set(parties)) < 2:
+        if len(set(parties)) < 2 and not (docs and told_before(docs[i], sentence)):
             aside = _speakers(docs[i], sentence) | topics(docs[i], sentence) if docs else set()
             parties = _named_alongside(parties, [s for s in sides if s not in aside])
         found = _drop_affiliations(tuple(dict.fromkeys(coordinated(parties, sentence))), sentence)

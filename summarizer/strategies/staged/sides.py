@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from summarizer.strategies.staged.spans import Sentence, Span
+from summarizer.strategies.staged.spans import SIDE_LABELS, Sentence, Span
 from summarizer.text.places import state_of
 
 NO_STATE_SIDE = frozenset({"visit", "host"})  # "visited India", "Qatar hosted": no counterpart
@@ -74,3 +74,30 @@ def topics(doc: Any, sentence: Sentence) -> set[Span]:
             right = sentence.start + obj.right_edge.idx + len(obj.right_edge)
             spans |= {s for s in sentence.spans if left <= s.start and s.end <= right}
     return spans
+
+
+POSSESSIVES = frozenset({"his", "her", "their", "its"})
+
+
+def told_before(doc: Any, sentence: Sentence) -> bool:
+    """Every meeting word of the sentence is a meeting it already told, possessed and with
+    no sides of its own ("called on the government to follow his meeting with more efforts"):
+    the other people the sentence names are not at that table.
+    """
+    nouns = [doc.char_span(a, b, alignment_mode="expand") for a, b in sentence.trigger_at]
+    return bool(nouns) and all(
+        n is not None
+        and n.root.pos_ == "NOUN"
+        and any(c.dep_ == "poss" and c.lower_ in POSSESSIVES for c in n.root.children)
+        and not any(_names_side(c, sentence) for c in n.root.children if c.dep_ == "prep")
+        for n in nouns
+    )
+
+
+def _names_side(prep: Any, sentence: Sentence) -> bool:
+    """A "with"/"between" phrase that holds a side ("his meeting with Hu Jintao")."""
+    if prep.lower_ not in ("with", "between"):
+        return False
+    left = sentence.start + prep.idx
+    right = sentence.start + prep.right_edge.idx + len(prep.right_edge)
+    return any(s.label in SIDE_LABELS and left <= s.start < right for s in sentence.spans)
