@@ -80,9 +80,14 @@ _VENUE = re.compile(
 )
 
 
+def is_venue(name: str) -> bool:
+    """`name` ends in a building's or a street's head noun (`_VENUE`)."""
+    return _VENUE.search(name) is not None
+
+
 def venue_not_city(mention: MeetingMention) -> None:
     """A city answer that names a building or a street is the meeting's venue (in place)."""
-    if mention.city and _VENUE.search(mention.city):
+    if mention.city and is_venue(mention.city):
         mention.venue = mention.venue or mention.city
         mention.city = None
 

@@ -42,6 +42,12 @@ def test_tense_of_the_clause(sentence: str, tense: str | None) -> None:
          "Syria"),
         ("On her first visit to Japan, Ana Lipovac met Johan Brekke.", "Japan"),
         ("Ana Lipovac met Johan Brekke, who had arrived in Athens on Sunday.", None),
+        # a clause modifying the meeting noun places it
+        ("The talks between Ana Lipovac and Johan Brekke, held in Geneva on Monday, ended "
+         "without a deal.", "Geneva"),
+        # a big city the NER leaves unlabelled is still a place (the gazetteer's)
+        ("Ana Lipovac and Johan Brekke will meet again in Odesa on May 3, the ministry said.",
+         "Odesa"),
     ],
 )  # fmt: skip
 def test_place_the_clause_puts_the_meeting_in(sentence: str, place: str | None) -> None:
@@ -71,6 +77,14 @@ def test_the_parsed_place_replaces_the_models_pick() -> None:
     house = Hints(place=Span("White House", 0, 11, "FAC"))
     found = place_from_parse(_mention("White House", None), house)
     assert (found.city, found.venue) == (None, "White House")
+    # a facility label on what the model too calls the city, with no building's name, is the
+    # city; a city the gazetteer lacks is kept under the parsed country
+    resort = Hints(place=Span("Shram el-Sheikh", 0, 15, "FAC"))
+    found = place_from_parse(_mention("Shram el-Sheikh", "Egypt"), resort)
+    assert (found.city, found.venue) == ("Shram el-Sheikh", None)
+    egypt = Hints(place=Span("Egypt", 0, 5, "GPE"))
+    found = place_from_parse(_mention("Shram el-Sheikh", None), egypt)
+    assert (found.city, found.country) == ("Shram el-Sheikh", "Egypt")
 
 
 def test_plain_statements_are_marked() -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from pydantic import BaseModel
 
-from summarizer.pipeline import dates, names
+from summarizer.pipeline import corrections, dates, names
 from summarizer.pipeline.article import Article
 from summarizer.pipeline.mentions import MeetingMention
 from summarizer.schema import Participant, Status
@@ -81,21 +81,24 @@ def decide_tense(answered: Status, hints: Hints) -> Status:
 def place_from_parse(mention: MeetingMention, hints: Hints) -> MeetingMention:
     """The place the parse hangs on the meeting's clause ("talks ... in Jeddah", "met in
     Chongqing", "a visit to Saudi Arabia") over the model's pick from the window: a country
-    sets the country (a city elsewhere than in it is dropped), a facility the venue ("at the
-    White House"), a region nothing, any other place the city.
+    sets the country (a city the gazetteer puts elsewhere, or a country, is dropped), a
+    facility the venue ("at the White House"; not one the model too calls the city and no
+    building's name: "at Shram el-Sheikh"), a region nothing, any other place the city.
     """
     place = hints.place
     if place is None:
         return mention
-    if place.label == "FAC":
+    if place.label == "FAC" and (mention.city != place.text or corrections.is_venue(place.text)):
         mention.venue = place.text
         mention.city = None if mention.city == place.text else mention.city
     elif place.label == "LOC":
         return mention  # a region ("the Middle East") is neither city nor country
     elif places.is_country(place.text):
         country = places.country_named(place.text)
-        city_in = places.city_country(mention.city) if mention.city else None
-        mention.city = mention.city if city_in == country else None
+        city = mention.city
+        known = city is not None and (places.is_country(city) or places.is_city(city))
+        elsewhere = known and places.city_country(city or "") != country
+        mention.city = None if elsewhere else city  # one the gazetteer lacks may be in it
         mention.country = place.text
     else:
         mention.city = place.text

@@ -33,7 +33,7 @@ from typing import Any
 
 from summarizer.strategies.staged.parties import REPORTING, WITHIN, arguments
 from summarizer.strategies.staged.spans import Hints, Sentence, Span, Tense, bound_only
-from summarizer.text.places import is_city
+from summarizer.text.places import city_country, is_city
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PLACE_PREPS = frozenset({"in", "at"})
@@ -265,6 +265,21 @@ def _when(trigger: Any, verb: Any | None, sentence: Sentence, setting: bool = Fa
     return None
 
 
+def _city_at(token: Any, offset: int) -> Span | None:
+    """A city known by its name alone (`places.city_country`: one of over half a million
+    people) that NER left unlabelled, as the object of "in"/"at" ("will meet again in
+    Odesa"): the proper noun with its compounds ("Addis Ababa"); not a small town that shares
+    a word ("in March").
+    """
+    if token.pos_ != "PROPN":
+        return None
+    first = min([token.i, *(c.i for c in token.children if c.dep_ == "compound")])
+    words = token.doc[first : token.i + 1]
+    if not is_city(words.text) or city_country(words.text) is None:
+        return None
+    return Span(words.text, offset + words.start_char, offset + words.end_char, "GPE")
+
+
 def _own_verb(trigger: Any, verb: Any) -> bool:
     """`verb` holds the meeting itself ("held talks", "talks were held"), not a report of it
     or a thing about it ("confirmed the talks", "released a summary of a call").
@@ -289,7 +304,7 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
 
     def place_at(token: Any) -> Span | None:
         at = offset + token.idx
-        return next((s for s in places if s.start <= at < s.end), None)
+        return next((s for s in places if s.start <= at < s.end), None) or _city_at(token, offset)
 
     def named_for(noun: Any) -> Span | None:
         """The one city a meeting noun is named for: "the Singapore summit", "the Madrid
@@ -301,7 +316,11 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
         return named[0] if len(named) == 1 and is_city(named[0].text) else None
 
     visit = trigger.lemma_.lower() in VISITS
-    for head in [trigger, *([verb] if verb is not None else []), *parties]:
+    # a clause modifying the meeting noun places it as it times it (`_when`): "a meeting ...
+    # that had been scheduled for Friday in Athens"
+    noun = trigger.lemma_.lower() in EVENTS | VISITS  # not "counterparts, who battled ... in"
+    clauses = [c for c in trigger.children if noun and c.dep_ in ("acl", "relcl")]
+    for head in [trigger, *clauses, *([verb] if verb is not None else []), *parties]:
         if head is trigger and (named := named_for(trigger)):
             return named
         for child in head.children:
