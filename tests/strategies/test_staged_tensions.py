@@ -193,14 +193,12 @@ def test_an_issue_stops_at_a_full_stop_a_missing_space_hides() -> None:
     )
 
 
-def _two_sanction_sentences(
-    issue_1: str, issue_2: str, first: str = "new sanctions were coming"
-) -> tuple[TensionAsk, list[Any]]:
-    """The ask about two sentences naming one US-North Korea quarrel (the first warning
-    that `first`), and what code keeps of a yes to both with these issues.
+def _two_sanction_sentences(issue_1: str, issue_2: str) -> tuple[TensionAsk, list[Any]]:
+    """The ask about two sentences naming one US-North Korea quarrel, and what code keeps
+    of a yes to both with these issues.
     """
     text = (
-        f"Washington warned Pyongyang on Monday that {first}. "
+        "Washington warned Pyongyang on Monday that new sanctions were coming. "
         "The United States is drafting sanctions against North Korea, diplomats said."
     )
     questions = plan(Article(text=text))
@@ -225,9 +223,17 @@ def test_an_issue_that_is_only_a_name_is_no_tension() -> None:
 
 
 def test_an_issue_that_only_says_there_is_a_dispute_is_no_tension() -> None:
-    _, found = _two_sanction_sentences(
-        "the conflict", "sanctions against North Korea", first="the conflict would not end soon"
+    text = (
+        "Washington warned Pyongyang on Monday that the conflict would not end soon. "
+        "The United States is drafting sanctions against North Korea, diplomats said."
     )
+    questions = plan(Article(text=text))
+    ask = questions.tensions
+    assert ask is not None and len(ask.sentences) == 2
+    answer = tension_model(ask).model_validate(
+        {"t1": _yes(ask, 1, "the conflict"), "t2": _yes(ask, 2, "sanctions against North Korea")}
+    )
+    found = found_tensions(answer, ask, questions.article.text)
     assert [t.issue for t in found] == ["sanctions against North Korea"]
 
 
