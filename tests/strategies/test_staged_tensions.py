@@ -222,21 +222,6 @@ def test_an_issue_that_is_only_a_name_is_no_tension() -> None:
     assert [t.issue for t in found] == ["sanctions against North Korea"]
 
 
-def test_an_issue_that_only_says_there_is_a_dispute_is_no_tension() -> None:
-    text = (
-        "Washington warned Pyongyang on Monday that the conflict would not end soon. "
-        "The United States is drafting sanctions against North Korea, diplomats said."
-    )
-    questions = plan(Article(text=text))
-    ask = questions.tensions
-    assert ask is not None and len(ask.sentences) == 2
-    answer = tension_model(ask).model_validate(
-        {"t1": _yes(ask, 1, "the conflict"), "t2": _yes(ask, 2, "sanctions against North Korea")}
-    )
-    found = found_tensions(answer, ask, questions.article.text)
-    assert [t.issue for t in found] == ["sanctions against North Korea"]
-
-
 def test_sides_are_the_parties_that_name_a_side_each_once() -> None:
     text = "Syria's Bashar al-Assad fell as the Middle East watched, Sandoran and DPRK media said."
     spans = tuple(

@@ -67,16 +67,6 @@ _CONFLICT = re.compile(
 )
 
 
-# Words that say there is a dispute, not what it is over: an issue of only these ("conflict",
-# "the acrimony") breaks the instructions' own rule ("the thing itself, not a word like
-# tensions or dispute") and names no issue. Content words only (`_content`: four letters+).
-_DISPUTE_ITSELF = frozenset({"tension", "tensions", "dispute", "disputes", "conflict",
-                             "conflicts", "disagreement", "disagreements", "differences",
-                             "acrimony", "friction", "rift", "feud", "spat", "standoff",
-                             "rivalry", "hostility", "hostilities", "crisis", "problem",
-                             "problems", "issue", "issues", "ongoing", "growing"})  # fmt: skip
-
-
 @dataclass(frozen=True)
 class TensionAsk:
     """The sentences asked about (in article order), the article's parties, and the sides of
@@ -217,8 +207,8 @@ def found_tensions(answer: BaseModel, ask: TensionAsk, article: str) -> list[Ten
         key = (frozenset(own), _content(issue))
         if not issue or (where.start, fold(issue)) in seen or len(out) >= MAX_TENSIONS:
             continue
-        if _only_names(issue, (sentence, where)) or _says_only_dispute(issue):
-            continue  # "ECOWAS", "in Turkey", "conflict": says nothing of what is disputed
+        if _only_names(issue, (sentence, where)):
+            continue  # "ECOWAS", "in Turkey": a party or a place says nothing of the quarrel
         if any(sides == key[0] and content & key[1] for sides, content in told):
             continue  # the same sides over the same thing: one dispute named again
         told.append(key)
@@ -238,12 +228,6 @@ def _only_names(issue: str, sentences: tuple[Sentence, ...]) -> bool:
     }
     content = _content(issue)
     return bool(content) and content <= named
-
-
-def _says_only_dispute(issue: str) -> bool:
-    """Every content word of `issue` says that there is a dispute (`_DISPUTE_ITSELF`)."""
-    content = _content(issue)
-    return bool(content) and content <= _DISPUTE_ITSELF
 
 
 def grounded_issue(issue: str, sentences: tuple[Sentence, ...], known: set[str]) -> str | None:
