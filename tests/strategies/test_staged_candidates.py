@@ -183,3 +183,16 @@ def test_only_what_the_gazetteer_knows_is_a_place_a_name_cannot_be() -> None:
 
     assert known_place("Bonn") and known_place("Azerbaijan")
     assert not known_place("Traian Basescu")
+
+
+def test_a_name_listed_among_people_is_a_person() -> None:
+    # spaCy's small model calls the last name of this list an organization; list items are
+    # of one kind, and a name after "his"/"the" is not re-read ("his Quds Force")
+    text = (
+        "Foreign minister Ana Reis and her counterparts, Nikos Varelas, Andreas Kyprianides "
+        "and Jean-Paul Marchand, met in Oslo on Monday."
+    )
+    (sentence,) = analyze(text)
+    labels = {s.text: s.label for s in sentence.spans}
+    assert labels["Jean-Paul Marchand"] == "PERSON"
+    assert "Jean-Paul Marchand" in [p.text for p in sentence.parties]

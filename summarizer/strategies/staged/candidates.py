@@ -212,6 +212,7 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
             adjectival = nxt is not None and nxt.pos_ == "NOUN" and nxt.text.islower()
             if len(ent) == 1 and label in ("ORG", "PERSON") and adjectival:
                 label = "NORP"
+            label = "PERSON" if label == "ORG" and _listed_with_people(ent) else label
             start = offset + ent.start_char
             before = text[max(0, start - 40) : start]
             if (label == "ORG" or len(ent) == 1) and _PLACE_BEFORE.search(before):
@@ -224,6 +225,22 @@ def _spacy_spans(docs: list[Any], bounds: list[tuple[int, int]], text: str) -> l
     spans = _add_people(text, spans) + _speakers(text)
     spans += [Span(m.group(), m.start(), m.end(), "TIME") for m in _TIME_WORDS.finditer(text)]
     return clean(text, spans)
+
+
+def _listed_with_people(ent: Any) -> bool:
+    """An "organization" of two to four capitalized words, none an organization's, that is
+    coordinated with a person ("Nikos Dendias, Nikos Christodoulides and Jean-Yves Le
+    Drian") and not after a determiner: the items of one list are of one kind.
+    """
+    words = ent.text.split()
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words):
+        return False
+    if {w.lower().strip(".,") for w in words} & ORG_WORDS:
+        return False
+    before = ent.doc[ent.start - 1].lower_ if ent.start else ""
+    if before in DETERMINERS or before in ("a", "an"):
+        return False  # "his Quds Force": a person's name takes no determiner
+    return any(t.ent_type_ == "PERSON" for t in ent.root.conjuncts)
 
 
 def _role_chunk(chunk: Any) -> bool:
