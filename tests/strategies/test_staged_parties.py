@@ -379,3 +379,18 @@ def test_a_meeting_told_before_takes_no_sides_alongside() -> None:
         "President Ana Reis, to follow his meeting with more efforts at peacemaking."
     )
     assert _parties(text) == [["Odd Lunde", "Kari Holm"], []]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parties"),
+    [
+        # who releases a thing about a meeting is no party to it
+        ("Last week the Harbour Council released a summary of a phone call made by President "
+         "Ana Reis to Prime Minister Odd Lunde in July.", ["Ana Reis", "Odd Lunde"]),
+        # a phase or a measure of the talks is still the talks
+        ("Ana Reis agreed to the resumption of talks with Prime Minister Odd Lunde.",
+         ["Ana Reis", "Odd Lunde"]),
+    ],
+)  # fmt: skip
+def test_what_is_about_a_meeting_carries_no_party(sentence: str, parties: list[str]) -> None:
+    assert sorted(_parties(sentence)[0]) == parties

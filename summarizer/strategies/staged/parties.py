@@ -23,7 +23,9 @@ from summarizer.pipeline.names import TITLES, surname_match
 from summarizer.strategies.staged.coordination import coordinated
 from summarizer.strategies.staged.sides import (
     TOPIC_VERBS,
+    about_it,
     event_name,
+    holds_another,
     is_state,
     state_role,
     told_before,
@@ -51,7 +53,6 @@ PERSONAL = frozenset({"i", "me", "my", "we", "us", "our", "he", "him", "his", "s
                       "they", "them", "their"})  # fmt: skip
 WITHIN = frozenset({"in", "during", "at"})  # a meeting as a setting: "told B in a call"
 PREFERENCE = ("PERSON", "TITLE", "ORG")  # "Tarnwick's mayor, Agnes Pryce": the person
-MEETING_NOUNS = frozenset({"talk", "talks", "meeting", "summit", "negotiation", "discussion"})
 LOOKBACK = 5  # sentences a collective "the two" may refer back over
 MAX_ALONGSIDE = 4
 
@@ -167,7 +168,7 @@ def arguments(trigger: Any) -> list[Any]:
         setting = token.dep_ == "prep" and token.lower_ in WITHIN
         judging = REPORTING | STANCE  # "the visit was opposed by Su": Su judges it
         reports = token.head.pos_ in ("VERB", "AUX") and token.head.lemma_.lower() in judging
-        if (reports and not setting) or _holds_another(token.head, token):
+        if (reports and not setting) or holds_another(token.head, token) or about_it(token):
             break
         token = token.head
         heads.append(token)
@@ -197,16 +198,6 @@ def arguments(trigger: Any) -> list[Any]:
                     if obj.dep_ == "pobj":
                         found += [obj, *obj.conjuncts]
     return list(dict.fromkeys(found))
-
-
-def _holds_another(verb: Any, below: Any) -> bool:
-    """`verb` has a meeting noun of its own as its object, not the one climbed from: "Out of
-    the meeting with A, B also held talks with C and D" (the verb's parties are the talks').
-    """
-    return verb.pos_ == "VERB" and any(
-        c.dep_ == "dobj" and c.i != below.i and c.lemma_.lower() in MEETING_NOUNS
-        for c in verb.children
-    )
 
 
 def sides_of(token: Any, sides: list[Span], speaker: Span | None, offset: int = 0) -> list[Span]:

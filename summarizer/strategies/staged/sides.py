@@ -1,7 +1,8 @@
 """States as meeting sides: which country or capital an argument of a meeting word stands for
 its government ("Talks between Kenya and Tanzania", "The U.S. has also met with ...", "Beijing
 will hold talks with Hanoi"), read from the parse by `parties`; and names in a meeting sentence
-that are no side: the event's name ("the NATO summit"), what is discussed.
+that are no side: the event's name ("the NATO summit"), what is discussed, and who acts on
+something about a meeting ("released a summary of a call") or on another meeting.
 """
 
 from __future__ import annotations
@@ -17,6 +18,14 @@ SUPPORT_VERBS = frozenset({"hold", "have", "begin", "start", "open", "resume", "
                            "conduct", "convene", "join", "attend"})  # fmt: skip
 HAPPEN = frozenset({"take", "be", "occur", "end"})  # a meeting noun as their subject: it happens
 TOPIC_VERBS = frozenset({"discuss", "negotiate", "debate", "review", "address"})
+MEETING_NOUNS = frozenset({"talk", "talks", "meeting", "summit", "negotiation", "discussion"})
+# nouns of a meeting's measure or phase, not of something about it: "eight hours of talks",
+# "a new round of negotiations", "agreed to the resumption of talks" (their verb's subject
+# can be a party); a meeting noun itself ("a preparatory meeting of the talks")
+PARTITIVE = frozenset({"hour", "day", "week", "month", "year", "round", "series", "number",
+                       "couple", "lot", "set", "part", "host", "start", "beginning", "end",
+                       "resumption", "opening", "continuation", "close", "breakdown",
+                       "collapse", "suspension", *MEETING_NOUNS})  # fmt: skip
 
 
 def is_state(span: Span) -> bool:
@@ -101,3 +110,22 @@ def _names_side(prep: Any, sentence: Sentence) -> bool:
     left = sentence.start + prep.idx
     right = sentence.start + prep.right_edge.idx + len(prep.right_edge)
     return any(s.label in SIDE_LABELS and left <= s.start < right for s in sentence.spans)
+
+
+def about_it(token: Any) -> bool:
+    """`token` is the "of" that makes the meeting what a thing is about: "released a summary
+    of a call", "a transcript of the talks" (who releases it is no party); not a measure of
+    it ("eight hours of talks", "a new round of negotiations": `PARTITIVE`).
+    """
+    head = token.head
+    return token.lower_ == "of" and head.pos_ == "NOUN" and head.lemma_.lower() not in PARTITIVE
+
+
+def holds_another(verb: Any, below: Any) -> bool:
+    """`verb` has a meeting noun of its own as its object, not the one climbed from: "Out of
+    the meeting with A, B also held talks with C and D" (the verb's parties are the talks').
+    """
+    return verb.pos_ == "VERB" and any(
+        c.dep_ == "dobj" and c.i != below.i and c.lemma_.lower() in MEETING_NOUNS
+        for c in verb.children
+    )
