@@ -318,8 +318,11 @@ def _place(trigger: Any, verb: Any | None, parties: list[Any], spans: tuple[Span
     visit = trigger.lemma_.lower() in VISITS
     # a clause modifying the meeting noun places it as it times it (`_when`): "a meeting ...
     # that had been scheduled for Friday in Athens"
-    noun = trigger.lemma_.lower() in EVENTS | VISITS  # not "counterparts, who battled ... in"
-    clauses = [c for c in trigger.children if noun and c.dep_ in ("acl", "relcl")]
+    clauses = (
+        [c for c in trigger.children if c.dep_ in ("acl", "relcl")]
+        if trigger.lemma_.lower() in EVENTS | VISITS  # not "counterparts, who battled ... in"
+        else []
+    )
     for head in [trigger, *clauses, *([verb] if verb is not None else []), *parties]:
         if head is trigger and (named := named_for(trigger)):
             return named

@@ -25,6 +25,7 @@ from summarizer.strategies.staged.sides import (
     TOPIC_VERBS,
     about_it,
     event_name,
+    extent,
     holds_another,
     is_state,
     state_role,
@@ -209,8 +210,7 @@ def sides_of(token: Any, sides: list[Span], speaker: Span | None, offset: int = 
     if token.lower_ in ("i", "we"):
         return [speaker] if speaker else []
     at = offset + token.idx
-    left = offset + token.left_edge.idx
-    right = offset + token.right_edge.idx + len(token.right_edge)
+    left, right = extent(token, offset)
     inside = [s for s in sides if left <= s.start and s.end <= right]
     people = [s for s in inside if s.label == "PERSON"]
     if people:
@@ -364,7 +364,8 @@ def _involved(reported: Any, verb: Any, sentence: Sentence) -> bool:
 
 def _within(token: Any, at: int) -> bool:
     """Offset `at` (in the sentence) lies in `token`'s phrase."""
-    return bool(token.left_edge.idx <= at < token.right_edge.idx + len(token.right_edge))
+    left, right = extent(token)
+    return left <= at < right
 
 
 def _drop_affiliations(parties: tuple[Span, ...], sentence: Sentence) -> tuple[Span, ...]:

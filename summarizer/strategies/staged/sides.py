@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from summarizer.pipeline.names import DETERMINERS
 from summarizer.strategies.staged.spans import SIDE_LABELS, Sentence, Span
 from summarizer.text.places import state_of
 
@@ -26,6 +27,13 @@ PARTITIVE = frozenset({"hour", "day", "week", "month", "year", "round", "series"
                        "couple", "lot", "set", "part", "host", "start", "beginning", "end",
                        "resumption", "opening", "continuation", "close", "breakdown",
                        "collapse", "suspension", *MEETING_NOUNS})  # fmt: skip
+
+
+def extent(token: Any, offset: int = 0) -> tuple[int, int]:
+    """Where `token`'s phrase (its subtree) starts and ends, `offset` added (the sentence's
+    start in the article, for offsets into it).
+    """
+    return offset + token.left_edge.idx, offset + token.right_edge.idx + len(token.right_edge)
 
 
 def is_state(span: Span) -> bool:
@@ -79,13 +87,12 @@ def topics(doc: Any, sentence: Sentence) -> set[Span]:
         if token.lemma_.lower() not in TOPIC_VERBS:
             continue
         for obj in (c for c in token.children if c.dep_ == "dobj"):
-            left = sentence.start + obj.left_edge.idx
-            right = sentence.start + obj.right_edge.idx + len(obj.right_edge)
+            left, right = extent(obj, sentence.start)
             spans |= {s for s in sentence.spans if left <= s.start and s.end <= right}
     return spans
 
 
-POSSESSIVES = frozenset({"his", "her", "their", "its"})
+POSSESSIVES = DETERMINERS - {"the"}  # "his meeting", "their talks"
 
 
 def told_before(doc: Any, sentence: Sentence) -> bool:
@@ -107,8 +114,7 @@ def _names_side(prep: Any, sentence: Sentence) -> bool:
     """A "with"/"between" phrase that holds a side ("his meeting with Hu Jintao")."""
     if prep.lower_ not in ("with", "between"):
         return False
-    left = sentence.start + prep.idx
-    right = sentence.start + prep.right_edge.idx + len(prep.right_edge)
+    left, right = sentence.start + prep.idx, extent(prep, sentence.start)[1]
     return any(s.label in SIDE_LABELS and left <= s.start < right for s in sentence.spans)
 
 
